@@ -1,0 +1,155 @@
+"""Changes to compositions and presidencies: one function per business rule.
+
+Views, the admin, commands and the import all call these; each validates
+before writing and raises ValidationError with French messages keyed by
+field, so that forms can show them next to the field.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from members.models import Organisation, Person
+
+from .models import (
+    Commission,
+    CompositionChange,
+    Mandate,
+    PresidencyDesignation,
+    Seat,
+    Section,
+    SectionKind,
+    SectionPresidency,
+)
+
+
+def _fr(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def member_sits_in_section(*, person: Person, section: Section, day: datetime.date) -> bool:
+    return Mandate.objects.current_on(day).filter(person=person, seat__section=section).exists()
+
+
+@transaction.atomic
+def seat_add(*, section: Section, organisation: Organisation, opened_on: datetime.date | None = None) -> Seat:
+    """A new seat for an organisation: vacant ("à pourvoir") until a mandate fills it."""
+    last = section.seats.order_by("-position").values_list("position", flat=True).first() or 0
+    seat = Seat(section=section, organisation=organisation, position=last + 1, opened_on=opened_on)
+    seat.full_clean()
+    seat.save()
+    return seat
+
+
+@transaction.atomic
+def mandate_add(
+    *,
+    seat: Seat,
+    role: str,
+    person: Person,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    change: CompositionChange | None = None,
+) -> Mandate:
+    # Lock the seat so that two concurrent additions cannot both pass the overlap check.
+    Seat.objects.select_for_update().filter(pk=seat.pk).first()
+    mandate = Mandate(seat=seat, role=role, person=person, start=start, end=end, opened_by=change)
+    mandate.full_clean()
+    mandate.save()
+    return mandate
+
+
+@transaction.atomic
+def mandate_end(*, mandate: Mandate, end: datetime.date, change: CompositionChange | None = None) -> Mandate:
+    """End a mandate on `end` (inclusive): the seat's role is "à pourvoir" from the next day."""
+    mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    if end < mandate.start:
+        raise ValidationError({"end": f"La fin ne peut précéder le début du mandat ({_fr(mandate.start)})."})
+    if mandate.end is not None and mandate.end < end:
+        raise ValidationError({"end": f"Ce mandat est déjà terminé le {_fr(mandate.end)}."})
+    mandate.end = end
+    mandate.closed_by = change
+    mandate.full_clean()
+    mandate.save(update_fields=["end", "closed_by"])
+    return mandate
+
+
+@transaction.atomic
+def section_president_set(*, section: Section, person: Person, start: datetime.date) -> SectionPresidency:
+    """Record a section's new president from `start`; the outgoing one's term ends the day before."""
+    list(SectionPresidency.objects.select_for_update().filter(section=section))
+    if not member_sits_in_section(person=person, section=section, day=start):
+        raise ValidationError(
+            {
+                "person": f"{person.display_name} ne siège pas dans la {section.get_kind_display().lower()} "
+                f"au {_fr(start)} : le président d'une section est choisi parmi ses membres."
+            }
+        )
+    later = SectionPresidency.objects.filter(section=section, start__gte=start).first()
+    if later is not None:
+        raise ValidationError(
+            {
+                "start": f"Une présidence de cette section commence déjà le {_fr(later.start)} "
+                f"({later.person.display_name})."
+            }
+        )
+    outgoing = SectionPresidency.objects.current_on(start).filter(section=section).first()
+    if outgoing is not None:
+        outgoing.end = start - datetime.timedelta(days=1)
+        outgoing.save(update_fields=["end"])
+    presidency = SectionPresidency(section=section, person=person, start=start)
+    presidency.full_clean()
+    presidency.save()
+    return presidency
+
+
+@transaction.atomic
+def designation_record(
+    *,
+    commission: Commission,
+    year: int,
+    president: Person,
+    president_section: str,
+    vice_president: Person,
+    designated_on: datetime.date,
+    note: str = "",
+) -> PresidencyDesignation:
+    """Record (or replace) the presidency designated in session for a year."""
+    errors = {}
+    if president == vice_president:
+        errors["vice_president"] = "Le vice-président doit être une autre personne que le président."
+    for field, person, kind in (
+        ("president", president, SectionKind(president_section)),
+        ("vice_president", vice_president, SectionKind(president_section).other),
+    ):
+        if field in errors:
+            continue
+        section = commission.sections.get(kind=kind)
+        if not member_sits_in_section(person=person, section=section, day=designated_on):
+            errors[field] = f"{person.display_name} ne siège pas dans la {kind.label.lower()} au {_fr(designated_on)}."
+    if errors:
+        raise ValidationError(errors)
+    designation, _ = PresidencyDesignation.objects.update_or_create(
+        commission=commission,
+        year=year,
+        defaults={
+            "president": president,
+            "president_section": president_section,
+            "vice_president": vice_president,
+            "designated_on": designated_on,
+            "note": note,
+        },
+    )
+    return designation
+
+
+@transaction.atomic
+def commission_create(**fields) -> Commission:
+    """A commission with its two sections."""
+    commission = Commission(**fields)
+    commission.full_clean()
+    commission.save()
+    for kind in SectionKind:
+        Section.objects.create(commission=commission, kind=kind)
+    return commission

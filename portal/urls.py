@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Portail des commissions paritaires — administration"
+admin.site.site_title = "Administration du portail"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="commissions:list", permanent=False)),
+    path("compte/", include("members.urls")),
+    path("commissions/", include("commissions.urls")),
+    path("admin/", admin.site.urls),
+]

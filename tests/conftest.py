@@ -1,0 +1,93 @@
+"""Shared fixtures: two commissions and the people around them.
+
+Alice is the secretariat agent of the PACA commission, Bob the agent of
+another commission; Charlie sits in neither. Charlie should have no access
+to Alice's stuff.
+"""
+
+import os
+
+import pytest
+import time_machine
+from django.db import connection
+
+from commissions.models import SectionKind
+from tests.factories import CommissionFactory, SectionPresidencyFactory, UserFactory, seat_member
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("postgres") or item.get_closest_marker("broker"):
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+def pytest_runtest_setup(item):
+    require = os.environ.get("REQUIRE_POSTGRES") == "1"
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        message = "needs PostgreSQL (set DATABASE_URL)"
+        if require:
+            pytest.fail(f"REQUIRE_POSTGRES=1 but the test would skip: {message}")
+        pytest.skip(message)
+    if item.get_closest_marker("broker") and not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
+        message = "needs a Redis broker (set CELERY_BROKER_URL)"
+        if require:
+            pytest.fail(f"REQUIRE_POSTGRES=1 but the test would skip: {message}")
+        pytest.skip(message)
+
+
+@pytest.fixture
+def frozen_today():
+    """The clock stopped on 22/11/2026 at noon in Paris."""
+    with time_machine.travel("2026-11-22 11:00:00+00:00", tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def commission(db):
+    return CommissionFactory(name="CPR PACA–Corse LPP", slug="cpr-paca")
+
+
+@pytest.fixture
+def other_commission(db):
+    return CommissionFactory(name="CPR La Réunion LPP", slug="cpr-reunion")
+
+
+@pytest.fixture
+def alice(commission):
+    user = UserFactory(username="alice")
+    commission.agents.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(other_commission):
+    user = UserFactory(username="bob")
+    other_commission.agents.add(user)
+    return user
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def member_user(commission):
+    user = UserFactory(username="marc")
+    seat_member(commission, SectionKind.PROFESSIONAL, user=user)
+    return user
+
+
+@pytest.fixture
+def presidents(commission):
+    """The two section presidents of the commission, each a titular member with an account."""
+    social = seat_member(commission, SectionKind.SOCIAL, user=UserFactory(username="kern"))
+    professional = seat_member(commission, SectionKind.PROFESSIONAL, user=UserFactory(username="roussel"))
+    SectionPresidencyFactory(section=social.seat.section, person=social.person)
+    SectionPresidencyFactory(section=professional.seat.section, person=professional.person)
+    return social.person, professional.person
