@@ -8,3 +8,11 @@ from .models import Commission
 def commission_list(request):
     commissions = Commission.objects.visible_to(request.user)
     return render(request, "commissions/list.html", {"commissions": commissions})
+
+
+@login_required
+def commission_detail(request, slug):
+    from .access import commission_for
+
+    commission = commission_for(request.user, slug)
+    return render(request, "commissions/detail.html", {"commission": commission})
