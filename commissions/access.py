@@ -1,12 +1,14 @@
 """Who may see and change what: the one place where access is decided.
 
 Every view reaches a commission through `commission_for` (404, never 403, for
-a commission the user has no part in, so its existence is not revealed).
+a commission the user has no part in, so its existence is not revealed), and
+then the commission's objects through querysets filtered on that commission.
 """
 
 import datetime
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Commission, Mandate, SectionPresidency
@@ -42,10 +44,14 @@ def can_manage(user, commission: Commission) -> bool:
 
 
 def commission_for(user, slug: str, *, manage: bool = False) -> Commission:
-    """The commission if the user may see it (or change it, with manage=True); 404 otherwise."""
+    """The commission if the user may see it (or change it, with manage=True).
+
+    404 when the user has no part in the commission; 403 when a member or a
+    president of the commission asks for a secretariat action.
+    """
     commission = Commission.objects.visible_to(user).filter(slug=slug).first()
     if commission is None:
         raise Http404("Commission introuvable.")
     if manage and not can_manage(user, commission):
-        raise Http404("Commission introuvable.")
+        raise PermissionDenied("Cette action est réservée au secrétariat de la commission.")
     return commission

@@ -52,8 +52,12 @@ def mandate_add(
     end: datetime.date | None = None,
     change: CompositionChange | None = None,
 ) -> Mandate:
+    """A mandate on a seat; `person` may be new (unsaved): it is saved with the mandate or not at all."""
     # Lock the seat so that two concurrent additions cannot both pass the overlap check.
     Seat.objects.select_for_update().filter(pk=seat.pk).first()
+    if person.pk is None:
+        person.full_clean()
+        person.save()
     mandate = Mandate(seat=seat, role=role, person=person, start=start, end=end, opened_by=change)
     mandate.full_clean()
     mandate.save()

@@ -1,18 +1,241 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The commission pages: list, composition and presidency, and their forms."""
 
-from .models import Commission
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import services
+from .access import Role, can_manage, commission_for, roles_in
+from .forms import (
+    DesignationForm,
+    MandateAddForm,
+    MandateEndForm,
+    SeatAddForm,
+    SectionPresidentForm,
+    add_service_errors,
+)
+from .models import Commission, Mandate, PresidencyDesignation, Section
+from .presidency import PresidencyUnknown, presidency_for
+from .selectors import composition_on
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administrateur",
+    Role.SECRETARIAT: "Secrétariat",
+    Role.PRESIDENT: "Président(e) de section",
+    Role.MEMBER: "Membre",
+}
+
+
+def parse_day(value: str | None) -> datetime.date | None:
+    """A date typed by a user: 17/02/2025 or 2025-02-17; None when empty or impossible."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime((value or "").strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _presidency_or_none(commission: Commission, year: int):
+    try:
+        return presidency_for(commission, year)
+    except PresidencyUnknown as missing:
+        return str(missing)
 
 
 @login_required
 def commission_list(request):
-    commissions = Commission.objects.visible_to(request.user)
-    return render(request, "commissions/list.html", {"commissions": commissions})
+    commissions = Commission.objects.visible_to(request.user).select_related("secretariat_organisation")
+    return render(request, "commissions/list.html", {"commissions": commissions, "nav": "commissions"})
 
 
 @login_required
 def commission_detail(request, slug):
-    from .access import commission_for
-
     commission = commission_for(request.user, slug)
-    return render(request, "commissions/detail.html", {"commission": commission})
+    today = commission.today()
+    day = today
+    if request.GET.get("date"):
+        day = parse_day(request.GET["date"])
+        if day is None:
+            messages.error(request, f"Date « {request.GET['date']} » invalide : utilisez le format JJ/MM/AAAA.")
+            day = today
+    designations = PresidencyDesignation.objects.filter(commission=commission).select_related(
+        "president", "vice_president"
+    )
+    context = {
+        "commission": commission,
+        "nav": "commissions",
+        "day": day,
+        "is_today": day == today,
+        "sections": composition_on(commission, day),
+        "presidencies": [_presidency_or_none(commission, year) for year in (today.year, today.year + 1)],
+        "years": (today.year, today.year + 1),
+        "designations": designations[:6],
+        "changes": commission.composition_changes.all()[:5],
+        "contacts": commission.secretariat_contacts.all(),
+        "manage": can_manage(request.user, commission),
+        "roles": [ROLE_LABELS[role] for role in sorted(roles_in(request.user, commission))],
+    }
+    return render(request, "commissions/detail.html", context)
+
+
+def _form_page(request, commission, form, *, title, submit, intro=""):
+    return render(
+        request,
+        "commissions/form.html",
+        {
+            "commission": commission,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "nav": "commissions",
+        },
+    )
+
+
+@login_required
+def mandate_add(request, slug):
+    commission = commission_for(request.user, slug, manage=True)
+    form = MandateAddForm(request.POST or None, commission=commission, initial={"start": commission.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            mandate = services.mandate_add(
+                seat=form.cleaned_data["seat"],
+                role=form.cleaned_data["role"],
+                person=form.person_to_use(),
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Mandat de {mandate.get_role_display().lower()} ajouté : {mandate.person.display_name} "
+                f"({mandate.seat.organisation}), à partir du {mandate.start:%d/%m/%Y}.",
+            )
+            return redirect(commission)
+    return _form_page(request, commission, form, title="Ajouter un mandat", submit="Ajouter le mandat")
+
+
+@login_required
+def mandate_end(request, slug, mandate_id):
+    commission = commission_for(request.user, slug, manage=True)
+    mandate = get_object_or_404(
+        Mandate.objects.select_related("person", "seat__organisation"),
+        pk=mandate_id,
+        seat__section__commission=commission,
+    )
+    form = MandateEndForm(request.POST or None, initial={"end": commission.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_end(mandate=mandate, end=form.cleaned_data["end"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Le mandat de {mandate.person.display_name} ({mandate.seat.organisation}) prend fin le "
+                f"{form.cleaned_data['end']:%d/%m/%Y} ; le poste de {mandate.get_role_display().lower()} "
+                "sera ensuite à pourvoir.",
+            )
+            return redirect(commission)
+    return _form_page(
+        request,
+        commission,
+        form,
+        title="Mettre fin à un mandat",
+        submit="Mettre fin au mandat",
+        intro=f"{mandate.person.display_name}, {mandate.get_role_display().lower()} pour {mandate.seat.organisation} "
+        f"depuis le {mandate.start:%d/%m/%Y}.",
+    )
+
+
+@login_required
+def seat_add(request, slug):
+    commission = commission_for(request.user, slug, manage=True)
+    form = SeatAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        section = get_object_or_404(Section, commission=commission, kind=form.cleaned_data["section"])
+        try:
+            seat = services.seat_add(section=section, organisation=form.cleaned_data["organisation"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Siège ajouté pour {seat.organisation} dans la {section.get_kind_display().lower()} : "
+                "titulaire et suppléant à pourvoir.",
+            )
+            return redirect(commission)
+    return _form_page(
+        request,
+        commission,
+        form,
+        title="Ajouter un siège à pourvoir",
+        submit="Ajouter le siège",
+        intro="Le siège apparaît « à pourvoir » jusqu'à ce qu'un mandat le pourvoie.",
+    )
+
+
+@login_required
+def section_president_set(request, slug):
+    commission = commission_for(request.user, slug, manage=True)
+    form = SectionPresidentForm(request.POST or None, commission=commission, initial={"start": commission.today()})
+    if request.method == "POST" and form.is_valid():
+        section = get_object_or_404(Section, commission=commission, kind=form.cleaned_data["section"])
+        try:
+            presidency = services.section_president_set(
+                section=section, person=form.cleaned_data["person"], start=form.cleaned_data["start"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{presidency.person.display_name} préside la {section.get_kind_display().lower()} "
+                f"depuis le {presidency.start:%d/%m/%Y}.",
+            )
+            return redirect(commission)
+    return _form_page(request, commission, form, title="Enregistrer un président de section", submit="Enregistrer")
+
+
+@login_required
+def designation_record(request, slug):
+    commission = commission_for(request.user, slug, manage=True)
+    form = DesignationForm(request.POST or None, commission=commission, initial={"designated_on": commission.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            designation = services.designation_record(commission=commission, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Présidence {designation.year} enregistrée : {designation.president.display_name}, président(e) ; "
+                f"{designation.vice_president.display_name}, vice-président(e).",
+            )
+            return redirect(commission)
+    return _form_page(
+        request,
+        commission,
+        form,
+        title="Enregistrer la désignation de la présidence",
+        submit="Enregistrer la désignation",
+        intro="Une désignation faite en séance prévaut sur la règle de rotation pour son année.",
+    )
+
+
+@login_required
+@require_POST
+def designation_delete(request, slug, designation_id):
+    commission = commission_for(request.user, slug, manage=True)
+    designation = get_object_or_404(PresidencyDesignation, pk=designation_id, commission=commission)
+    designation.delete()
+    messages.success(request, f"Désignation {designation.year} supprimée : la règle de rotation s'applique.")
+    return redirect(commission)

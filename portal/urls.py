@@ -9,5 +9,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="commissions:list", permanent=False)),
     path("compte/", include("members.urls")),
     path("commissions/", include("commissions.urls")),
+    path("rdd/", include("decisions.urls")),
     path("admin/", admin.site.urls),
 ]

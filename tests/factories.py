@@ -43,6 +43,7 @@ class CommissionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commission
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Commission {n}")
     slug = factory.Sequence(lambda n: f"commission-{n}")

@@ -1,0 +1,127 @@
+"""Forms of the commission page: mandates, seats, section presidents, designations.
+
+Forms only collect and shape input; the rules are checked by the services,
+whose ValidationErrors are attached to the fields by `add_service_errors`.
+"""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+
+from members.models import Organisation, Person
+
+from .models import Commission, Mandate, Seat, SectionKind
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form's fields (or to the form when the field is not shown)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class PortalForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def commission_persons(commission: Commission):
+    """Persons who sit or sat in the commission, for choosing a president or a designation."""
+    return Person.objects.filter(mandates__seat__section__commission=commission).distinct().order_by("last_name")
+
+
+class SeatChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, seat: Seat) -> str:
+        return f"{seat.section.get_kind_display()} — {seat.organisation.acronym} (siège n° {seat.position})"
+
+
+class MandateAddForm(PortalForm):
+    seat = SeatChoiceField(label="Siège", queryset=Seat.objects.none())
+    role = forms.ChoiceField(label="Rôle", choices=Mandate.Role.choices)
+    person = forms.ModelChoiceField(
+        label="Personne déjà connue",
+        queryset=Person.objects.order_by("last_name", "first_name"),
+        required=False,
+        help_text="Ou renseignez ci-dessous une nouvelle personne.",
+    )
+    civility = forms.ChoiceField(label="Civilité", choices=[("", "—"), *Person.Civility.choices], required=False)
+    last_name = forms.CharField(label="Nom", max_length=100, required=False)
+    first_name = forms.CharField(label="Prénom", max_length=100, required=False)
+    email = forms.EmailField(label="E-mail", required=False)
+    start = forms.DateField(label="Début du mandat", widget=DATE_WIDGET)
+    end = forms.DateField(label="Fin du mandat", widget=DATE_WIDGET, required=False, help_text="Vide : sans terme.")
+
+    def __init__(self, *args, commission: Commission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seat"].queryset = (
+            Seat.objects.filter(section__commission=commission, closed_on__isnull=True)
+            .select_related("section", "organisation")
+            .order_by("-section__kind", "position")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person") is None:
+            if not data.get("last_name"):
+                self.add_error(
+                    "last_name", "Choisissez une personne connue ou indiquez le nom de la nouvelle personne."
+                )
+            if not data.get("civility"):
+                self.add_error("civility", "Indiquez la civilité de la nouvelle personne.")
+        elif data.get("last_name"):
+            self.add_error("last_name", "Choisissez une personne connue ou une nouvelle personne, pas les deux.")
+        return data
+
+    def person_to_use(self) -> Person:
+        data = self.cleaned_data
+        if data["person"] is not None:
+            return data["person"]
+        return Person(
+            civility=data["civility"],
+            last_name=data["last_name"].strip().upper(),
+            first_name=data["first_name"].strip(),
+            email=data["email"],
+        )
+
+
+class MandateEndForm(PortalForm):
+    end = forms.DateField(label="Dernier jour du mandat", widget=DATE_WIDGET)
+
+
+class SeatAddForm(PortalForm):
+    section = forms.ChoiceField(label="Section", choices=SectionKind.choices)
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.order_by("acronym"))
+
+
+class SectionPresidentForm(PortalForm):
+    section = forms.ChoiceField(label="Section", choices=SectionKind.choices)
+    person = forms.ModelChoiceField(label="Président(e) de la section", queryset=Person.objects.none())
+    start = forms.DateField(label="En fonction depuis le", widget=DATE_WIDGET)
+
+    def __init__(self, *args, commission: Commission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = commission_persons(commission)
+
+
+class DesignationForm(PortalForm):
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    president_section = forms.ChoiceField(label="Section qui préside", choices=SectionKind.choices)
+    president = forms.ModelChoiceField(label="Président(e) de la commission", queryset=Person.objects.none())
+    vice_president = forms.ModelChoiceField(label="Vice-président(e)", queryset=Person.objects.none())
+    designated_on = forms.DateField(label="Désignation en séance le", widget=DATE_WIDGET)
+    note = forms.CharField(label="Remarque", max_length=300, required=False)
+
+    def __init__(self, *args, commission: Commission, **kwargs):
+        super().__init__(*args, **kwargs)
+        persons = commission_persons(commission)
+        self.fields["president"].queryset = persons
+        self.fields["vice_president"].queryset = persons
+        self.fields["year"].initial = datetime.date.today().year

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from commissions.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (idempotent : deux chargements donnent le même état)."
+
+    def handle(self, *args, **options):
+        accounts = load_demo()
+        self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
+        self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        for username, description in accounts:
+            self.stdout.write(f"  {username:<14} {description}")

@@ -1,0 +1,37 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from .models import Organisation, OrganisationAlias, Person
+from .services import person_invite
+
+
+class OrganisationAliasInline(admin.TabularInline):
+    model = OrganisationAlias
+    extra = 1
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("acronym", "name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("acronym", "name", "aliases__name")
+    inlines = [OrganisationAliasInline]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("last_name", "first_name", "civility", "email", "phone", "user")
+    list_select_related = ("user",)
+    search_fields = ("last_name", "first_name", "email")
+    autocomplete_fields = ("user",)
+    actions = ["invite"]
+
+    @admin.action(description="Envoyer une invitation aux personnes sélectionnées")
+    def invite(self, request, queryset):
+        for person in queryset:
+            try:
+                person_invite(person=person, invited_by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"Invitation envoyée à {person.display_name} ({person.email}).")

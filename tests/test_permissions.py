@@ -1,0 +1,138 @@
+"""The permission matrix: role × page or action × own or other commission.
+
+Whoever has no part in a commission gets 404 (its existence is not
+revealed); a member or president of the commission asking for a
+secretariat action gets 403.
+"""
+
+import pytest
+from django.urls import reverse
+
+from commissions.models import Mandate, PresidencyDesignation, SectionKind
+from tests.factories import UserFactory, seat_member
+
+READ, MANAGE = "read", "manage"
+
+PAGES = [
+    # (url name, extra kwargs factory, kind)
+    ("commissions:detail", READ),
+    ("commissions:composition_export", READ),
+    ("commissions:mandate_add", MANAGE),
+    ("commissions:mandate_end", MANAGE),
+    ("commissions:seat_add", MANAGE),
+    ("commissions:section_president_set", MANAGE),
+    ("commissions:designation_record", MANAGE),
+    ("commissions:composition_import", MANAGE),
+]
+
+ROLES = ["admin", "secretariat", "president", "member", "other_secretariat", "stranger"]
+
+EXPECTED = {
+    READ: {
+        "admin": 200,
+        "secretariat": 200,
+        "president": 200,
+        "member": 200,
+        "other_secretariat": 404,
+        "stranger": 404,
+    },
+    MANAGE: {
+        "admin": 200,
+        "secretariat": 200,
+        "president": 403,
+        "member": 403,
+        "other_secretariat": 404,
+        "stranger": 404,
+    },
+}
+
+
+@pytest.fixture
+def world(commission, other_commission, alice, bob, charlie, admin_user, member_user, presidents):
+    mandate = Mandate.objects.filter(seat__section__commission=commission).first()
+    users = {
+        "admin": admin_user,
+        "secretariat": alice,
+        "president": presidents[0].user,
+        "member": member_user,
+        "other_secretariat": bob,
+        "stranger": charlie,
+    }
+    return commission, mandate, users
+
+
+def url_for(name, commission, mandate):
+    kwargs = {"slug": commission.slug}
+    if name == "commissions:mandate_end":
+        kwargs["mandate_id"] = mandate.pk
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize(("name", "kind"), PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_the_pages_of_its_commission(client, world, name, kind, role):
+    commission, mandate, users = world
+    client.force_login(users[role])
+
+    response = client.get(url_for(name, commission, mandate))
+
+    assert response.status_code == EXPECTED[kind][role]
+
+
+@pytest.mark.parametrize("role", ["admin", "secretariat", "president", "member"])
+def test_the_commission_list_shows_only_the_commissions_one_takes_part_in(client, world, other_commission, role):
+    commission, _, users = world
+    client.force_login(users[role])
+
+    response = client.get(reverse("commissions:list"))
+
+    listed = list(response.context["commissions"])
+    assert commission in listed
+    assert (other_commission in listed) == (role == "admin")
+
+
+def test_a_stranger_sees_an_empty_list_that_says_what_to_do(client, charlie, commission):
+    client.force_login(charlie)
+    response = client.get(reverse("commissions:list"))
+    assert list(response.context["commissions"]) == []
+    assert "Vous ne participez encore à aucune commission" in response.content.decode()
+
+
+def test_a_mandate_of_another_commission_is_404_even_for_a_secretariat_agent(
+    client, alice, commission, other_commission
+):
+    foreign = seat_member(other_commission, SectionKind.SOCIAL)
+    client.force_login(alice)
+    response = client.get(reverse("commissions:mandate_end", args=[commission.slug, foreign.pk]))
+    assert response.status_code == 404
+
+
+def test_a_former_member_loses_access_when_the_mandate_ends(client, commission, frozen_today):
+    import datetime
+
+    user = UserFactory(username="ancien")
+    seat_member(
+        commission, SectionKind.SOCIAL, user=user, start=datetime.date(2020, 1, 1), end=datetime.date(2025, 12, 31)
+    )
+    client.force_login(user)
+    assert client.get(reverse("commissions:detail", args=[commission.slug])).status_code == 404
+
+
+def test_only_the_secretariat_may_delete_a_designation(client, commission, alice, presidents):
+    social, professional = presidents
+    designation = PresidencyDesignation.objects.create(
+        commission=commission,
+        year=2026,
+        president=social,
+        president_section=SectionKind.SOCIAL,
+        vice_president=professional,
+        designated_on="2026-02-26",
+    )
+    url = reverse("commissions:designation_delete", args=[commission.slug, designation.pk])
+    client.force_login(social.user)
+    assert client.post(url).status_code == 403
+    assert PresidencyDesignation.objects.filter(pk=designation.pk).exists()
+    client.force_login(alice)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert not PresidencyDesignation.objects.filter(pk=designation.pk).exists()
