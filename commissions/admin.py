@@ -206,3 +206,4 @@ class CompositionChangeAdmin(admin.ModelAdmin):
 
 
 # Meetings, agendas, attendance and the rest of the meeting models register themselves on import.
+from . import admin_meetings  # noqa: E402,F401

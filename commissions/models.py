@@ -351,3 +351,6 @@ class PresidencyDesignation(models.Model):
     @property
     def vice_president_section(self) -> str:
         return SectionKind(self.president_section).other
+
+
+from .models_meetings import *  # noqa: E402,F401,F403

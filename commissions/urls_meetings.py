@@ -1,3 +1,46 @@
 # URL patterns are included from commissions/urls.py under the commission's slug,
 # inside the "commissions" namespace; every view takes `slug` first.
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_meetings as views
+
+urlpatterns = [
+    path("", views.meeting_list, name="meeting_list"),
+    path("nouvelle/", views.meeting_create, name="meeting_create"),
+    path("<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("<int:meeting_id>/modifier/", views.meeting_edit, name="meeting_edit"),
+    path("<int:meeting_id>/convocation/", views.meeting_convene, name="meeting_convene"),
+    path("<int:meeting_id>/presences/", views.meeting_attendance, name="meeting_attendance"),
+    path("<int:meeting_id>/ordre-du-jour/ajouter/", views.agenda_item_add, name="agenda_item_add"),
+    path("<int:meeting_id>/ordre-du-jour/<int:item_id>/", views.agenda_item_edit, name="agenda_item_edit"),
+    path("<int:meeting_id>/ordre-du-jour/<int:item_id>/deplacer/", views.agenda_item_move, name="agenda_item_move"),
+    path(
+        "<int:meeting_id>/ordre-du-jour/<int:item_id>/supprimer/", views.agenda_item_delete, name="agenda_item_delete"
+    ),
+    path(
+        "<int:meeting_id>/ordre-du-jour/<int:item_id>/inserer-bloc/",
+        views.agenda_item_insert_block,
+        name="agenda_item_insert_block",
+    ),
+    path(
+        "<int:meeting_id>/ordre-du-jour/<int:item_id>/pieces-jointes/",
+        views.agenda_attachment_add,
+        name="agenda_attachment_add",
+    ),
+    path(
+        "<int:meeting_id>/pieces-jointes/<int:attachment_id>/",
+        views.agenda_attachment_download,
+        name="agenda_attachment_download",
+    ),
+    path(
+        "<int:meeting_id>/pieces-jointes/<int:attachment_id>/supprimer/",
+        views.agenda_attachment_delete,
+        name="agenda_attachment_delete",
+    ),
+    path("bibliotheque/", views.agenda_block_list, name="agenda_block_list"),
+    path("bibliotheque/<int:block_id>/", views.agenda_block_edit, name="agenda_block_edit"),
+    path("calendrier/", views.calendar_token, name="calendar_token"),
+    path("calendrier/nouveau/", views.calendar_token_create, name="calendar_token_create"),
+    path("calendrier/revoquer/", views.calendar_token_revoke, name="calendar_token_revoke"),
+    path("calendrier/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

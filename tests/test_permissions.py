@@ -5,10 +5,13 @@ revealed); a member or president of the commission asking for a
 secretariat action gets 403.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
-from commissions.models import Mandate, PresidencyDesignation, SectionKind
+from commissions.models import AgendaItem, Mandate, Meeting, PresidencyDesignation, SectionKind
+from commissions.services_meetings import agenda_item_add, meeting_create
 from tests.factories import UserFactory, seat_member
 
 READ, MANAGE = "read", "manage"
@@ -23,6 +26,16 @@ PAGES = [
     ("commissions:section_president_set", MANAGE),
     ("commissions:designation_record", MANAGE),
     ("commissions:composition_import", MANAGE),
+    ("commissions:meeting_list", READ),
+    ("commissions:meeting_detail", READ),
+    ("commissions:meeting_create", MANAGE),
+    ("commissions:meeting_edit", MANAGE),
+    ("commissions:meeting_attendance", MANAGE),
+    ("commissions:meeting_convene", MANAGE),
+    ("commissions:agenda_item_add", MANAGE),
+    ("commissions:agenda_item_edit", MANAGE),
+    ("commissions:agenda_item_delete", MANAGE),
+    ("commissions:agenda_block_list", MANAGE),
 ]
 
 ROLES = ["admin", "secretariat", "president", "member", "other_secretariat", "stranger"]
@@ -48,8 +61,10 @@ EXPECTED = {
 
 
 @pytest.fixture
-def world(commission, other_commission, alice, bob, charlie, admin_user, member_user, presidents):
+def world(commission, other_commission, alice, bob, charlie, admin_user, member_user, presidents, frozen_today):
     mandate = Mandate.objects.filter(seat__section__commission=commission).first()
+    meeting = meeting_create(commission=commission, date=datetime.date(2026, 12, 3), start_time=datetime.time(10))
+    agenda_item_add(meeting=meeting, title="Questions diverses")
     users = {
         "admin": admin_user,
         "secretariat": alice,
@@ -65,6 +80,10 @@ def url_for(name, commission, mandate):
     kwargs = {"slug": commission.slug}
     if name == "commissions:mandate_end":
         kwargs["mandate_id"] = mandate.pk
+    if name.startswith(("commissions:meeting_", "commissions:agenda_item")) and not name.endswith(("_list", "_create")):
+        kwargs["meeting_id"] = Meeting.objects.get(commission=commission).pk
+    if name.startswith("commissions:agenda_item_") and not name.endswith("_add"):
+        kwargs["item_id"] = AgendaItem.objects.get(meeting__commission=commission).pk
     return reverse(name, kwargs=kwargs)
 
 
@@ -108,8 +127,6 @@ def test_a_mandate_of_another_commission_is_404_even_for_a_secretariat_agent(
 
 
 def test_a_former_member_loses_access_when_the_mandate_ends(client, commission, frozen_today):
-    import datetime
-
     user = UserFactory(username="ancien")
     seat_member(
         commission, SectionKind.SOCIAL, user=user, start=datetime.date(2020, 1, 1), end=datetime.date(2025, 12, 31)

@@ -1,0 +1,122 @@
+"""Admin of meetings and their agenda, attendance, quorum rules, content library and calendar tokens.
+
+Registered on import: commissions/admin.py imports this module. The agenda
+tree (parent, level, position) is only changed through the services, so that
+numbering and the three-level limit stay right; rich text is sanitised here
+too, through the same `sanitize_html`.
+"""
+
+from django.contrib import admin
+from django.db import models
+
+from .models_meetings import (
+    AgendaAttachment,
+    AgendaItem,
+    Attendance,
+    CalendarToken,
+    ContentBlock,
+    ConvocationDelivery,
+    Meeting,
+    QuorumRule,
+)
+from .sanitize import sanitize_html
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ("number_display", "title", "speaker")
+    readonly_fields = ("number_display",)
+    extra = 0
+    can_delete = False
+    max_num = 0
+    show_change_link = True
+    ordering = ("level", "position")
+
+    @admin.display(description="n°")
+    def number_display(self, item: AgendaItem) -> str:
+        return item.number
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    fields = ("person", "status")
+    autocomplete_fields = ("person",)
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("date", "start_time", "commission", "kind", "status", "presided_by")
+    list_filter = ("status", "kind", "commission")
+    search_fields = ("commission__name", "title", "place")
+    date_hierarchy = "date"
+    autocomplete_fields = ("presided_by",)
+    readonly_fields = ("convocation_round", "convened_at", "created_at", "updated_at")
+    inlines = [AgendaItemInline, AttendanceInline]
+    list_select_related = ("commission", "presided_by")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class AgendaAttachmentInline(admin.TabularInline):
+    model = AgendaAttachment
+    fields = ("file", "original_name", "uploaded_at", "uploaded_by")
+    readonly_fields = ("uploaded_at", "uploaded_by")
+    extra = 0
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "meeting", "speaker")
+    list_filter = ("speaker", "meeting__commission")
+    search_fields = ("title", "meeting__commission__name")
+    fields = ("meeting", "parent", "level", "position", "title", "speaker", "content")
+    readonly_fields = ("meeting", "parent", "level", "position")
+    inlines = [AgendaAttachmentInline]
+    list_select_related = ("meeting__commission", "parent")
+
+    def has_add_permission(self, request) -> bool:
+        # Items are added from the meeting page, where the position and level are computed.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.content = sanitize_html(obj.content)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ContentBlock)
+class ContentBlockAdmin(admin.ModelAdmin):
+    list_display = ("title", "commission", "updated_at")
+    list_filter = ("commission",)
+    search_fields = ("title", "content")
+
+    def save_model(self, request, obj, form, change):
+        obj.content = sanitize_html(obj.content)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(QuorumRule)
+class QuorumRuleAdmin(admin.ModelAdmin):
+    list_display = ("commission", "section_kind", "minimum_present", "note")
+    list_filter = ("section_kind",)
+    search_fields = ("commission__name",)
+
+
+@admin.register(ConvocationDelivery)
+class ConvocationDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("meeting", "round", "email", "sent_at")
+    search_fields = ("email", "meeting__commission__name")
+    readonly_fields = ("meeting", "person", "round", "email", "sent_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "created", "revoked")
+    search_fields = ("user__username",)
+    readonly_fields = ("user", "created")
+    fields = ("user", "created", "revoked")
+
+    def has_add_permission(self, request) -> bool:
+        return False

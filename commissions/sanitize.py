@@ -1,0 +1,92 @@
+"""The one sanitiser of rich text: every HTML content is passed through `sanitize_html` before it is saved.
+
+Agenda items and library blocks carry what the source documents show on their
+pages: headings, lists, tables, links and images. Images may only come from the
+portal itself (MEDIA_URL or a relative address), never from another site: the
+portal runs on an intranet and must not leak who reads what.
+"""
+
+from urllib.parse import urlsplit
+
+import nh3
+from django.conf import settings
+
+ALLOWED_TAGS = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "br",
+    "hr",
+    "blockquote",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "caption",
+    "colgroup",
+    "col",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "img",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "col": {"span"},
+    "colgroup": {"span"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def is_portal_image(src: str) -> bool:
+    """An image address under MEDIA_URL or relative to the portal (no scheme, no host)."""
+    src = src.strip()
+    if not src:
+        return False
+    if settings.MEDIA_URL and src.startswith(settings.MEDIA_URL):
+        return True
+    parts = urlsplit(src)
+    return not parts.scheme and not parts.netloc and not src.startswith("//") and not src.startswith("\\")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if is_portal_image(value) else None
+    return value
+
+
+def sanitize_html(html: str | None) -> str:
+    """Rich text reduced to the allowed tags and attributes; scripts, styles and their content removed."""
+    if not html:
+        return ""
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return cleaned.strip()

@@ -1,0 +1,458 @@
+"""Screens of meetings: list, form, page with the agenda editor, attendance, convocation, iCal feed.
+
+Every view reaches the commission through `access.commission_for` (manage=True
+for any change) and the meeting through the commission, so that another
+commission's meeting answers 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services_meetings as services
+from .access import can_manage, commission_for
+from .forms_meetings import (
+    AgendaItemForm,
+    AttachmentForm,
+    AttendanceForm,
+    ContentBlockForm,
+    InsertBlockForm,
+    MeetingForm,
+)
+from .models_meetings import AgendaAttachment, AgendaItem, CalendarToken, ContentBlock, Meeting
+
+
+def _meeting(commission, meeting_id: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("commission", "presided_by"), pk=meeting_id, commission=commission
+    )
+
+
+def _item(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    item.meeting = meeting
+    return item
+
+
+def _message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Service errors next to the form's fields when they have one, at the top otherwise."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def meeting_list(request, slug):
+    commission = commission_for(request.user, slug)
+    meetings = (
+        Meeting.objects.filter(commission=commission)
+        .select_related("presided_by")
+        .annotate(item_count=Count("agenda_items"))
+        .order_by("-date", "-start_time")
+    )
+    today = commission.today()
+    return render(
+        request,
+        "commissions/meeting_list.html",
+        {
+            "commission": commission,
+            "upcoming": [meeting for meeting in meetings if meeting.date >= today][::-1],
+            "past": [meeting for meeting in meetings if meeting.date < today],
+            "can_manage": can_manage(request.user, commission),
+            "nav": "commissions",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, slug):
+    commission = commission_for(request.user, slug, manage=True)
+    form = MeetingForm(request.POST or None, commission=commission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(
+                commission=commission, **{name: form.cleaned_data[name] for name in services.MEETING_FIELDS}
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Réunion du {meeting.date:%d/%m/%Y} créée.")
+            return redirect(meeting.get_absolute_url())
+    return render(request, "commissions/meeting_form.html", {"commission": commission, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, slug, meeting_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    form = MeetingForm(request.POST or None, instance=meeting, commission=commission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                status=form.cleaned_data.get("status") or None,
+                **{name: form.cleaned_data[name] for name in services.MEETING_FIELDS},
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Réunion enregistrée.")
+            if meeting.status == Meeting.Status.CONVENED:
+                messages.info(
+                    request, "La réunion était déjà convoquée : renvoyez la convocation si l'horaire a changé."
+                )
+            return redirect(meeting.get_absolute_url())
+    return render(
+        request, "commissions/meeting_form.html", {"commission": commission, "form": form, "meeting": meeting}
+    )
+
+
+@login_required
+def meeting_detail(request, slug, meeting_id):
+    commission = commission_for(request.user, slug)
+    meeting = _meeting(commission, meeting_id)
+    manage = can_manage(request.user, commission)
+    context = {
+        "commission": commission,
+        "meeting": meeting,
+        "agenda": services.agenda_flat(meeting),
+        "can_manage": manage,
+        "nav": "commissions",
+    }
+    if meeting.is_session:
+        context["quorum"] = services.quorum_by_section(meeting)
+    if manage:
+        context["item_form"] = AgendaItemForm()
+    return render(request, "commissions/meeting_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_convene(request, slug, meeting_id):
+    """GET: the confirmation page with the recipients; POST: convene and send."""
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    if request.method == "POST":
+        try:
+            services.meeting_convene(meeting=meeting)
+        except ValidationError as error:
+            messages.error(request, _message(error))
+        else:
+            messages.success(request, "Convocation envoyée aux membres de la commission.")
+        return redirect(meeting.get_absolute_url())
+    recipients = services.convocation_recipients(meeting)
+    members = services.meeting_members(meeting)
+    return render(
+        request,
+        "commissions/meeting_convene.html",
+        {
+            "commission": commission,
+            "meeting": meeting,
+            "recipients": recipients,
+            "without_email": [row.person for row in members if not row.person.email],
+            "agenda": services.agenda_flat(meeting),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request, slug, meeting_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    rows = services.meeting_members(meeting)
+    form = AttendanceForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        errors = []
+        for row in rows:
+            status = form.cleaned_data.get(f"status_{row.person.pk}")
+            if not status or status == row.status:
+                continue
+            try:
+                services.attendance_record(meeting=meeting, person=row.person, status=status)
+            except ValidationError as error:
+                errors.append(_message(error))
+        for error in errors:
+            messages.error(request, error)
+        if not errors:
+            messages.success(request, "Présences enregistrées.")
+        return redirect(reverse("commissions:meeting_attendance", args=[commission.slug, meeting.pk]))
+    return render(
+        request,
+        "commissions/meeting_attendance.html",
+        {
+            "commission": commission,
+            "meeting": meeting,
+            "form": form,
+            "quorum": services.quorum_by_section(meeting) if meeting.is_session else None,
+        },
+    )
+
+
+# Agenda
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_add(request, slug, meeting_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    parent = None
+    parent_id = request.POST.get("parent") or request.GET.get("parent")
+    if parent_id:
+        if not str(parent_id).isdigit():
+            raise Http404("Point introuvable.")
+        parent = _item(meeting, int(parent_id))
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.agenda_item_add(meeting=meeting, parent=parent, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Point {item.number} ajouté.")
+            return redirect(meeting.get_absolute_url() + f"#point-{item.pk}")
+    return render(
+        request,
+        "commissions/agenda_item_form.html",
+        {"commission": commission, "meeting": meeting, "form": form, "parent": parent},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_edit(request, slug, meeting_id, item_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    item = _item(meeting, item_id)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(item=item, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Point {item.number} enregistré.")
+            return redirect(meeting.get_absolute_url() + f"#point-{item.pk}")
+    return render(
+        request,
+        "commissions/agenda_item_form.html",
+        {
+            "commission": commission,
+            "meeting": meeting,
+            "form": form,
+            "item": item,
+            "attachment_form": AttachmentForm(),
+            "block_form": InsertBlockForm(blocks=services.content_blocks_for(commission)),
+            "attachments": item.attachments.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_move(request, slug, meeting_id, item_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    item = _item(meeting, item_id)
+    try:
+        item = services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, f"Point déplacé : désormais {item.number}.")
+    return redirect(meeting.get_absolute_url() + f"#point-{item.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_delete(request, slug, meeting_id, item_id):
+    """GET: confirmation; POST: delete with its sub-items and attachments."""
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    item = _item(meeting, item_id)
+    if request.method == "POST":
+        number = item.number
+        services.agenda_item_delete(item=item)
+        messages.success(request, f"Point {number} supprimé ; les points suivants ont été renumérotés.")
+        return redirect(meeting.get_absolute_url())
+    return render(
+        request,
+        "commissions/agenda_item_delete.html",
+        {
+            "commission": commission,
+            "meeting": meeting,
+            "item": item,
+            "children": AgendaItem.objects.filter(parent=item).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_insert_block(request, slug, meeting_id, item_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    item = _item(meeting, item_id)
+    form = InsertBlockForm(request.POST, blocks=services.content_blocks_for(commission))
+    if form.is_valid():
+        try:
+            services.agenda_item_insert_block(item=item, block=form.cleaned_data["block"])
+        except ValidationError as error:
+            messages.error(request, _message(error))
+        else:
+            messages.success(request, f"Bloc « {form.cleaned_data['block'].title} » inséré dans le point.")
+    else:
+        messages.error(request, "Choisissez un bloc de la bibliothèque.")
+    return redirect(reverse("commissions:agenda_item_edit", args=[commission.slug, meeting.pk, item.pk]))
+
+
+@login_required
+@require_POST
+def agenda_attachment_add(request, slug, meeting_id, item_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    item = _item(meeting, item_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment = services.agenda_attachment_add(item=item, upload=form.cleaned_data["file"], user=request.user)
+        messages.success(request, f"Pièce jointe « {attachment.original_name} » ajoutée.")
+    else:
+        messages.error(request, "Choisissez un fichier à joindre.")
+    return redirect(reverse("commissions:agenda_item_edit", args=[commission.slug, meeting.pk, item.pk]))
+
+
+def _attachment(meeting: Meeting, attachment_id: int) -> AgendaAttachment:
+    return get_object_or_404(AgendaAttachment.objects.select_related("item"), pk=attachment_id, item__meeting=meeting)
+
+
+@login_required
+def agenda_attachment_download(request, slug, meeting_id, attachment_id):
+    commission = commission_for(request.user, slug)
+    attachment = _attachment(_meeting(commission, meeting_id), attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("Fichier introuvable.") from error
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+@require_POST
+def agenda_attachment_delete(request, slug, meeting_id, attachment_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    attachment = _attachment(meeting, attachment_id)
+    item_id = attachment.item_id
+    services.agenda_attachment_delete(attachment=attachment)
+    messages.success(request, f"Pièce jointe « {attachment.original_name} » supprimée.")
+    return redirect(reverse("commissions:agenda_item_edit", args=[commission.slug, meeting.pk, item_id]))
+
+
+# Library of reusable content
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_block_list(request, slug):
+    commission = commission_for(request.user, slug, manage=True)
+    form = ContentBlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            block = services.content_block_save(commission=commission, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Bloc « {block.title} » ajouté à la bibliothèque.")
+            return redirect(reverse("commissions:agenda_block_list", args=[commission.slug]))
+    return render(
+        request,
+        "commissions/agenda_blocks.html",
+        {"commission": commission, "blocks": services.content_blocks_for(commission), "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_block_edit(request, slug, block_id):
+    """Only the commission's own blocks are edited here; the common ones are kept in the admin."""
+    commission = commission_for(request.user, slug, manage=True)
+    block = get_object_or_404(ContentBlock, pk=block_id, commission=commission)
+    form = ContentBlockForm(request.POST or None, instance=block)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.content_block_save(commission=commission, block=block, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Bloc « {block.title} » enregistré.")
+            return redirect(reverse("commissions:agenda_block_list", args=[commission.slug]))
+    return render(
+        request, "commissions/agenda_block_form.html", {"commission": commission, "form": form, "block": block}
+    )
+
+
+# iCal feed
+
+
+@login_required
+def calendar_token(request, slug):
+    commission = commission_for(request.user, slug)
+    token = services.calendar_token_active(request.user)
+    feed_url = None
+    if token is not None:
+        feed_url = request.build_absolute_uri(reverse("commissions:calendar_feed", args=[commission.slug, token.token]))
+    return render(
+        request, "commissions/meeting_calendar.html", {"commission": commission, "token": token, "feed_url": feed_url}
+    )
+
+
+@login_required
+@require_POST
+def calendar_token_create(request, slug):
+    commission = commission_for(request.user, slug)
+    services.calendar_token_create(user=request.user)
+    messages.success(request, "Nouvelle adresse de calendrier créée ; les adresses précédentes ne fonctionnent plus.")
+    return redirect(reverse("commissions:calendar_token", args=[commission.slug]))
+
+
+@login_required
+@require_POST
+def calendar_token_revoke(request, slug):
+    commission = commission_for(request.user, slug)
+    if services.calendar_token_revoke(user=request.user):
+        messages.success(request, "Adresse de calendrier révoquée.")
+    else:
+        messages.info(request, "Vous n'aviez pas d'adresse de calendrier active.")
+    return redirect(reverse("commissions:calendar_token", args=[commission.slug]))
+
+
+def calendar_feed(request, slug, token):
+    """The commission's meetings as iCalendar; the token in the address authenticates (no session)."""
+    calendar_token = (
+        CalendarToken.objects.filter(token=token, revoked__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if calendar_token is None:
+        raise Http404("Calendrier introuvable.")
+    commission = commission_for(calendar_token.user, slug)
+    meetings = Meeting.objects.filter(commission=commission).select_related("commission").order_by("date")
+    body = services.meetings_calendar(meetings, name=commission.name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{commission.slug}.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
