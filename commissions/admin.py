@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -10,10 +9,9 @@ from .models import (
     PresidencyDesignation,
     Seat,
     Section,
-    SectionKind,
     SectionPresidency,
 )
-from .services import member_sits_in_section
+from .services import sections_ensure
 
 PERSON_SEARCH = ("person__last_name", "person__first_name", "person__email")
 
@@ -51,9 +49,7 @@ class CommissionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:
-            # Like commissions.services.commission_create: a commission always has its two sections.
-            for kind in SectionKind:
-                Section.objects.get_or_create(commission=obj, kind=kind)
+            sections_ensure(obj)
 
 
 class SeatInline(admin.TabularInline):
@@ -158,31 +154,8 @@ class SectionPresidencyAdmin(admin.ModelAdmin):
     autocomplete_fields = ("section", "person")
 
 
-class PresidencyDesignationForm(forms.ModelForm):
-    class Meta:
-        model = PresidencyDesignation
-        fields = ("commission", "year", "president", "president_section", "vice_president", "designated_on", "note")
-
-    def clean(self):
-        """The rule of commissions.services.designation_record: each person sits in their section that day."""
-        data = super().clean()
-        commission, kind, day = data.get("commission"), data.get("president_section"), data.get("designated_on")
-        if not (commission and kind and day):
-            return data
-        for field, section_kind in (("president", SectionKind(kind)), ("vice_president", SectionKind(kind).other)):
-            person = data.get(field)
-            section = commission.sections.filter(kind=section_kind).first()
-            if person and section and not member_sits_in_section(person=person, section=section, day=day):
-                self.add_error(
-                    field,
-                    f"{person.display_name} ne siège pas dans la {section_kind.label.lower()} au {day:%d/%m/%Y}.",
-                )
-        return data
-
-
 @admin.register(PresidencyDesignation)
 class PresidencyDesignationAdmin(admin.ModelAdmin):
-    form = PresidencyDesignationForm
     list_display = ("commission", "year", "president", "president_section", "vice_president", "designated_on")
     list_filter = ("commission", "president_section")
     list_select_related = ("commission", "president", "vice_president")

@@ -17,10 +17,10 @@ from .models import (
     Mandate,
     PresidencyDesignation,
     Seat,
-    Section,
     SectionKind,
     SectionPresidency,
 )
+from .services import sections_ensure
 
 DEMO_PASSWORD = "demo-portail-2026"
 D = datetime.date
@@ -133,8 +133,7 @@ def _person(civility: str, last_name: str, first_name: str) -> Person:
 
 def _commission(slug: str, **fields) -> Commission:
     commission, _ = Commission.objects.update_or_create(slug=slug, defaults=fields)
-    for kind in SectionKind:
-        Section.objects.get_or_create(commission=commission, kind=kind)
+    sections_ensure(commission)
     return commission
 
 

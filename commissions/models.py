@@ -352,5 +352,32 @@ class PresidencyDesignation(models.Model):
     def vice_president_section(self) -> str:
         return SectionKind(self.president_section).other
 
+    def clean(self) -> None:
+        """Two different persons, each sitting in their section on the day of the designation."""
+        if not (self.commission_id and self.president_id and self.vice_president_id and self.president_section):
+            return
+        if self.president_id == self.vice_president_id:
+            raise ValidationError(
+                {"vice_president": "Le vice-président doit être une autre personne que le président."}
+            )
+        if not self.designated_on:
+            return
+        errors = {}
+        for field, person, kind in (
+            ("president", self.president, SectionKind(self.president_section)),
+            ("vice_president", self.vice_president, SectionKind(self.president_section).other),
+        ):
+            sits = (
+                Mandate.objects.current_on(self.designated_on)
+                .filter(person=person, seat__section__commission_id=self.commission_id, seat__section__kind=kind)
+                .exists()
+            )
+            if not sits:
+                errors[field] = (
+                    f"{person.display_name} ne siège pas dans la {kind.label.lower()} au {self.designated_on:%d/%m/%Y}."
+                )
+        if errors:
+            raise ValidationError(errors)
+
 
 from .models_meetings import *  # noqa: E402,F401,F403

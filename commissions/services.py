@@ -120,32 +120,22 @@ def designation_record(
     note: str = "",
 ) -> PresidencyDesignation:
     """Record (or replace) the presidency designated in session for a year."""
-    errors = {}
-    if president == vice_president:
-        errors["vice_president"] = "Le vice-président doit être une autre personne que le président."
-    for field, person, kind in (
-        ("president", president, SectionKind(president_section)),
-        ("vice_president", vice_president, SectionKind(president_section).other),
-    ):
-        if field in errors:
-            continue
-        section = commission.sections.get(kind=kind)
-        if not member_sits_in_section(person=person, section=section, day=designated_on):
-            errors[field] = f"{person.display_name} ne siège pas dans la {kind.label.lower()} au {_fr(designated_on)}."
-    if errors:
-        raise ValidationError(errors)
-    designation, _ = PresidencyDesignation.objects.update_or_create(
-        commission=commission,
-        year=year,
-        defaults={
-            "president": president,
-            "president_section": president_section,
-            "vice_president": vice_president,
-            "designated_on": designated_on,
-            "note": note,
-        },
-    )
+    designation = PresidencyDesignation.objects.filter(commission=commission, year=year).first()
+    designation = designation or PresidencyDesignation(commission=commission, year=year)
+    designation.president = president
+    designation.president_section = president_section
+    designation.vice_president = vice_president
+    designation.designated_on = designated_on
+    designation.note = note
+    designation.full_clean()
+    designation.save()
     return designation
+
+
+def sections_ensure(commission: Commission) -> None:
+    """A commission always has its two sections."""
+    for kind in SectionKind:
+        Section.objects.get_or_create(commission=commission, kind=kind)
 
 
 @transaction.atomic
@@ -154,6 +144,5 @@ def commission_create(**fields) -> Commission:
     commission = Commission(**fields)
     commission.full_clean()
     commission.save()
-    for kind in SectionKind:
-        Section.objects.create(commission=commission, kind=kind)
+    sections_ensure(commission)
     return commission
