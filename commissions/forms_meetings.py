@@ -7,6 +7,7 @@ from members.models import Person
 
 from .models import Commission
 from .models_meetings import AgendaItem, Attendance, ContentBlock, Meeting
+from .services_meetings import MEETING_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -29,17 +30,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "kind",
-            "title",
-            "date",
-            "start_time",
-            "end_time",
-            "place",
-            "video_link",
-            "presided_by",
-            "next_meeting_note",
-        ]
+        fields = list(MEETING_FIELDS)
         widgets = {"date": DateInput(), "start_time": TimeInput(), "end_time": TimeInput()}
         help_texts = {
             "presided_by": "Laisser vide à la création : la présidence de l'année (règle de rotation ou "
