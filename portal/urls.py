@@ -9,6 +9,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="commissions:list", permanent=False)),
     path("compte/", include("members.urls")),
     path("commissions/", include("commissions.urls")),
+    path("commissions/<slug:slug>/statistiques/", include("stats.urls")),
+    path("statistiques/", include("stats.urls_national")),
     path("rdd/", include("decisions.urls")),
     path("admin/", admin.site.urls),
 ]
