@@ -96,8 +96,18 @@ ACTIVITY = """siren;numero_am;specialite;region;site_referent;fse;feuilles_total
 """
 
 
-@pytest.mark.django_db
-def test_the_command_prints_the_csv(tmp_path):
+@pytest.fixture
+def scheme_2024(db):
+    """The 2024 scheme, as the data migration seeds it; a transactional test run before may have flushed it."""
+    from stats.models import AidScheme
+
+    AidScheme.objects.get_or_create(
+        year=2024,
+        defaults={"sesam_vitale_amount": 300, "scor_amount": 90, "threshold_percent": 80, "specialties": "60,61"},
+    )
+
+
+def test_the_command_prints_the_csv(tmp_path, scheme_2024):
     path = tmp_path / "activite.csv"
     path.write_text(ACTIVITY, encoding="utf-8")
     out = io.StringIO()
@@ -110,8 +120,7 @@ def test_the_command_prints_the_csv(tmp_path):
     )
 
 
-@pytest.mark.django_db
-def test_the_command_reports_a_bad_file_in_french(tmp_path, capsys):
+def test_the_command_reports_a_bad_file_in_french(tmp_path, capsys, scheme_2024):
     path = tmp_path / "activite.csv"
     path.write_text(ACTIVITY.replace(";79;", ";soixante;"), encoding="utf-8")
     with pytest.raises(SystemExit) as exit_info:
