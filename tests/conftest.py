@@ -18,8 +18,7 @@ from tests.factories import CommissionFactory, SectionPresidencyFactory, UserFac
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres") or item.get_closest_marker("broker"):
-            # serialized_rollback: data seeded by migrations (aid schemes) comes back after the flush.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 def pytest_runtest_setup(item):
