@@ -88,6 +88,11 @@ def meeting_create(request, slug):
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            # The standard items (approval of the previous RDD, follow-up of commitments, questions…) belong to
+            # the decisions app, which owns that service; the lower app only calls it from its view.
+            from decisions.services import session_add_standard_items
+
+            session_add_standard_items(meeting=meeting)
             messages.success(request, f"Réunion du {meeting.date:%d/%m/%Y} créée.")
             return redirect(meeting.get_absolute_url())
     return render(request, "commissions/meeting_form.html", {"commission": commission, "form": form})

@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic tasks run by `celery -A portal beat`.
+app.conf.beat_schedule = {
+    "decisions-remind-pending-approvals": {
+        "task": "decisions.tasks.remind_pending_approvals",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}

@@ -261,3 +261,17 @@ def test_the_meeting_page_keeps_to_a_query_budget(client, alice, agenda, members
     with django_assert_max_num_queries(20):
         response = client.get(agenda.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_a_new_session_created_on_the_page_starts_with_the_standard_items(client, alice, commission, frozen_today):
+    client.force_login(alice)
+    response = client.post(
+        reverse("commissions:meeting_create", args=[commission.slug]),
+        {"kind": "seance", "date": "2027-01-14", "start_time": "10:00", "place": "Marseille"},
+    )
+
+    meeting = Meeting.objects.get(commission=commission)
+    assert response.status_code == 302
+    titles = [item.title for item in meeting.agenda_items.filter(parent=None).order_by("position")]
+    assert titles[-2:] == ["Questions de la profession", "Questions diverses"]
+    assert any("présidence" in title.lower() for title in titles)  # first session of 2027

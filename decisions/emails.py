@@ -1,0 +1,161 @@
+"""E-mails about RDDs: who receives what, each sent at most once.
+
+Every e-mail is one Notification row (event, address) claimed with a
+conditional update before sending, so that a task delivered twice, or run
+twice at once, sends nothing twice.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from commissions.models import Commission, Mandate, SectionKind
+
+from .models import Approval, Notification, Rdd, TrailEntry
+from .services import current_presidencies
+
+logger = logging.getLogger(__name__)
+
+REMINDER_AFTER = datetime.timedelta(days=7)
+
+
+def _person_email(person) -> str:
+    return person.email or (person.user.email if person.user_id else "")
+
+
+def president_recipients(commission: Commission, sections=None) -> list[tuple[str, str]]:
+    presidencies = current_presidencies(commission)
+    recipients = []
+    for kind in sections or list(SectionKind):
+        presidency = presidencies.get(kind)
+        if presidency and _person_email(presidency.person):
+            recipients.append((_person_email(presidency.person), presidency.person.display_name))
+    return recipients
+
+
+def secretariat_recipients(commission: Commission) -> list[tuple[str, str]]:
+    return [
+        (user.email, user.get_full_name() or user.get_username())
+        for user in commission.agents.exclude(email="").order_by("username")
+    ]
+
+
+def member_recipients(commission: Commission) -> list[tuple[str, str]]:
+    mandates = (
+        Mandate.objects.current_on(commission.today())
+        .filter(seat__section__commission=commission)
+        .select_related("person__user")
+        .order_by("person__last_name", "person__first_name")
+    )
+    seen, recipients = set(), []
+    for mandate in mandates:
+        email = _person_email(mandate.person)
+        if email and email.lower() not in seen:
+            seen.add(email.lower())
+            recipients.append((email, mandate.person.display_name))
+    return recipients
+
+
+def _send_once(*, rdd: Rdd, event: str, email: str, subject: str, body: str) -> bool:
+    try:
+        notification, _ = Notification.objects.get_or_create(event=event, email=email, defaults={"rdd": rdd})
+    except IntegrityError:
+        notification = Notification.objects.get(event=event, email=email)
+    claimed = Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+    if claimed != 1:
+        return False
+    try:
+        EmailMessage(subject=subject, body=body, to=[email]).send()
+    except Exception:
+        # Release the claim so that a later run sends it; the other recipients still get theirs.
+        Notification.objects.filter(pk=notification.pk).update(sent_at=None)
+        logger.exception("E-mail %s to %s about RDD %s failed", event, email, rdd.pk)
+        return False
+    return True
+
+
+def _url(name: str, *args) -> str:
+    return settings.PORTAL_BASE_URL + reverse(name, args=args)
+
+
+EVENTS = {
+    TrailEntry.Action.SUBMIT: ("Relevé de décisions à approuver", "decisions/email_submitted.txt"),
+    TrailEntry.Action.SEND_BACK: ("Relevé de décisions renvoyé au secrétariat", "decisions/email_sent_back.txt"),
+    TrailEntry.Action.APPROVED: (
+        "Relevé de décisions approuvé par les deux présidents",
+        "decisions/email_approved.txt",
+    ),
+    TrailEntry.Action.TRANSMIT: ("Relevé de décisions transmis aux membres", "decisions/email_transmitted.txt"),
+}
+
+
+def notify_event(*, entry: TrailEntry) -> int:
+    """Send the e-mails of one trail entry (submission, send-back, approval complete, transmission)."""
+    if entry.action not in EVENTS:
+        return 0
+    rdd = Rdd.objects.select_related("meeting__commission").get(pk=entry.rdd_id)
+    commission = rdd.meeting.commission
+    if entry.action == TrailEntry.Action.SUBMIT:
+        recipients = president_recipients(commission)
+    elif entry.action == TrailEntry.Action.TRANSMIT:
+        recipients = member_recipients(commission)
+    else:
+        recipients = secretariat_recipients(commission)
+    title, template = EVENTS[entry.action]
+    context = {
+        "rdd": rdd,
+        "meeting": rdd.meeting,
+        "commission": commission,
+        "entry": entry,
+        "approvals": Approval.objects.filter(rdd=rdd).select_related("person").order_by("approved_on", "id"),
+        "detail_url": _url("decisions:detail", rdd.pk),
+        "edit_url": _url("decisions:edit", rdd.pk),
+        "inbox_url": _url("decisions:inbox"),
+    }
+    subject = f"{title} — {commission.name} — séance du {rdd.meeting.date:%d/%m/%Y}"
+    sent = 0
+    for email, name in recipients:
+        body = render_to_string(template, {**context, "name": name})
+        sent += _send_once(rdd=rdd, event=f"{entry.action}-{entry.pk}", email=email, subject=subject, body=body)
+    return sent
+
+
+def remind_pending(*, now: datetime.datetime | None = None) -> int:
+    """Remind, once a day, each president whose approval of a submitted RDD has been awaited more than 7 days."""
+    now = now or timezone.now()
+    sent = 0
+    rdds = Rdd.objects.filter(
+        status=Rdd.Status.SUBMITTED, submitted_at__lte=now - REMINDER_AFTER, next_version__isnull=True
+    ).select_related("meeting__commission")
+    for rdd in rdds:
+        commission = rdd.meeting.commission
+        approved = set(Approval.objects.filter(rdd=rdd).values_list("section", flat=True))
+        waiting = [kind for kind in SectionKind if kind not in approved]
+        day = now.astimezone(commission.zoneinfo).date()
+        days = (now - rdd.submitted_at).days
+        subject = (
+            f"Rappel : relevé de décisions à approuver — {commission.name} — séance du {rdd.meeting.date:%d/%m/%Y}"
+        )
+        for kind in waiting:
+            for email, name in president_recipients(commission, [kind]):
+                body = render_to_string(
+                    "decisions/email_reminder.txt",
+                    {
+                        "rdd": rdd,
+                        "meeting": rdd.meeting,
+                        "commission": commission,
+                        "name": name,
+                        "days": days,
+                        "section": SectionKind(kind).label.lower(),
+                        "inbox_url": _url("decisions:inbox"),
+                    },
+                )
+                event = f"rappel-{rdd.pk}-{kind}-{day.isoformat()}"
+                sent += _send_once(rdd=rdd, event=event, email=email, subject=subject, body=body)
+    return sent

@@ -1,0 +1,117 @@
+"""Forms of the RDD screens; the writes themselves are done by decisions.services."""
+
+from django import forms
+
+from commissions.models import Meeting, SectionKind
+
+from .models import CarriedBy, Commitment, Question
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PreambleForm(forms.Form):
+    preamble = forms.CharField(
+        label="Préambule",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : « Lors de cette commission, la Présidence a été donnée au Président de la section "
+        "professionnelle. »",
+    )
+
+
+class ItemRecordForm(forms.Form):
+    summary = forms.CharField(label="Synthèse des échanges", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    decisions = forms.CharField(
+        label="Décisions actées",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Une décision par ligne.",
+    )
+
+    def decision_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["decisions"].splitlines() if line.strip()]
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["text", "carried_by"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        labels = {"carried_by": "Porté par"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carried_by"].choices = CarriedBy.choices
+
+
+class FollowUpForm(forms.Form):
+    date = forms.DateField(label="Date", widget=DateInput())
+    status = forms.CharField(label="État", max_length=300)
+    note = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    closes = forms.BooleanField(label="Engagement clos", required=False)
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["text", "answer", "out_of_scope", "post_commission"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "answer": forms.Textarea(attrs={"rows": 3})}
+
+
+class ApproveForm(forms.Form):
+    """Approving asks for the password again: the person at the keyboard is the president."""
+
+    password = forms.CharField(
+        label="Votre mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Pour approuver, confirmez votre identité en saisissant à nouveau votre mot de passe.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Mot de passe incorrect : le relevé n'a pas été approuvé.")
+        return password
+
+
+class SendBackForm(forms.Form):
+    remark = forms.CharField(
+        label="Remarque pour le secrétariat",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Indiquez la remarque à transmettre au secrétariat."},
+    )
+
+
+class ValidateForm(forms.Form):
+    """The vote of a later session validating a transmitted RDD."""
+
+    meeting = forms.ModelChoiceField(label="Séance du vote", queryset=Meeting.objects.none())
+
+    def __init__(self, *args, rdd, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            commission_id=rdd.meeting.commission_id, kind=Meeting.Kind.SESSION, date__gt=rdd.meeting.date
+        ).order_by("date")
+        self.fields["meeting"].label_from_instance = lambda meeting: f"Séance du {meeting.date:%d/%m/%Y}"
+        for kind in SectionKind:
+            for key, label in (("for", "pour"), ("against", "contre"), ("abstentions", "abstention")):
+                self.fields[f"{kind.value}_{key}"] = forms.IntegerField(
+                    label=f"{kind.label} — {label}", min_value=0, initial=0
+                )
+
+    def votes(self) -> dict[str, tuple[int, int, int]]:
+        data = self.cleaned_data
+        return {
+            kind.value: (data[f"{kind.value}_for"], data[f"{kind.value}_against"], data[f"{kind.value}_abstentions"])
+            for kind in SectionKind
+        }

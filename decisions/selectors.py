@@ -1,0 +1,153 @@
+"""Reads of RDDs: open commitments, what a president must approve, what a member may read."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from commissions.models import Commission, Meeting, SectionKind, SectionPresidency
+
+from .models import Approval, Commitment, CommitmentUpdate, Rdd
+
+# An RDD that a newer version replaces no longer counts (its rows were copied into the new version).
+LATEST = {"next_version__isnull": True}
+
+
+def latest_rdd(meeting: Meeting) -> Rdd | None:
+    """The current version of a meeting's RDD."""
+    return Rdd.objects.filter(meeting=meeting).order_by("-version").first()
+
+
+def open_commitments(commission: Commission, *, before: Meeting) -> QuerySet[Commitment]:
+    """Commitments taken in the commission's earlier sessions and not closed in any earlier session's RDD."""
+    closed = CommitmentUpdate.objects.filter(
+        commitment__key=OuterRef("key"),
+        closes=True,
+        rdd__next_version__isnull=True,
+        rdd__meeting__commission=commission,
+        rdd__meeting__date__lt=before.date,
+    )
+    return (
+        Commitment.objects.filter(
+            rdd__meeting__commission=commission,
+            rdd__meeting__date__lt=before.date,
+            rdd__next_version__isnull=True,
+        )
+        .exclude(rdd__meeting=before)
+        .exclude(Exists(closed))
+        .select_related("rdd__meeting")
+        .order_by("rdd__meeting__date", "position", "id")
+    )
+
+
+def commitment_history(commitment: Commitment) -> list[CommitmentUpdate]:
+    """The dated states of a commitment across sessions (versions replaced by a newer one left out)."""
+    return list(
+        CommitmentUpdate.objects.filter(commitment__key=commitment.key, rdd__next_version__isnull=True)
+        .select_related("rdd__meeting")
+        .order_by("date", "id")
+    )
+
+
+@dataclass
+class FollowUp:
+    """An open commitment of an earlier session, with its history and what this RDD records about it."""
+
+    commitment: Commitment
+    history: list[CommitmentUpdate] = field(default_factory=list)
+    here: list[CommitmentUpdate] = field(default_factory=list)
+
+    @property
+    def last_status(self) -> str:
+        return self.history[-1].status if self.history else "Pas encore de suivi"
+
+
+def follow_ups(rdd: Rdd) -> list[FollowUp]:
+    """The commitments of earlier sessions still open at this session, for the "suivi des engagements"."""
+    rows = []
+    for commitment in open_commitments(rdd.meeting.commission, before=rdd.meeting):
+        history = commitment_history(commitment)
+        here = [update for update in CommitmentUpdate.objects.filter(rdd=rdd, commitment__key=commitment.key)]
+        earlier = [update for update in history if update.rdd.meeting.date < rdd.meeting.date]
+        rows.append(FollowUp(commitment=commitment, history=earlier, here=here))
+    return rows
+
+
+def rdd_with_content(queryset: QuerySet[Rdd]) -> QuerySet[Rdd]:
+    related = ("meeting__commission", "meeting__presided_by", "previous", "validated_in")
+    return queryset.select_related(*related).prefetch_related(
+        "item_records__decisions",
+        Prefetch("commitments", queryset=Commitment.objects.prefetch_related("updates")),
+        "commitment_updates__commitment",
+        "questions",
+        Prefetch("approvals", queryset=Approval.objects.select_related("person").order_by("approved_on", "id")),
+        "votes",
+    )
+
+
+@dataclass
+class Pending:
+    """A submitted RDD that a president must still approve for their section."""
+
+    rdd: Rdd
+    section: str
+
+    @property
+    def section_label(self) -> str:
+        return SectionKind(self.section).label
+
+
+def awaiting_approval(user) -> list[Pending]:
+    """Submitted RDDs of the commissions where the user is a current section president, not yet approved by them."""
+    if not user.is_authenticated:
+        return []
+    presidencies = (
+        SectionPresidency.objects.filter(person__user=user)
+        .select_related("section__commission")
+        .order_by("section__commission__name")
+    )
+    rows = []
+    for presidency in presidencies:
+        commission = presidency.section.commission
+        if not SectionPresidency.objects.current_on(commission.today()).filter(pk=presidency.pk).exists():
+            continue
+        rdds = (
+            Rdd.objects.filter(status=Rdd.Status.SUBMITTED, meeting__commission=commission)
+            .exclude(Exists(Approval.objects.filter(rdd=OuterRef("pk"), section=presidency.section.kind)))
+            .select_related("meeting__commission")
+            .order_by("submitted_at")
+        )
+        rows.extend(Pending(rdd=rdd, section=presidency.section.kind) for rdd in rdds)
+    return rows
+
+
+def transmitted_for(user) -> QuerySet[Rdd]:
+    """The transmitted (or validated) RDDs of the commissions the user sits in or serves."""
+    return (
+        Rdd.objects.filter(
+            meeting__commission__in=Commission.objects.visible_to(user),
+            status__in=[Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED],
+        )
+        .select_related("meeting__commission", "next_version")
+        .order_by("meeting__commission__name", "-meeting__date", "-version")
+    )
+
+
+def approval_lines(rdd: Rdd) -> list[str]:
+    """The approval block as the documents write it: "Approuvé le 14/04/2025 par le Président, Mme KERN Colette".
+
+    Président or Vice-Président of the commission: the presidency of the year on the day of the approval.
+    """
+    from commissions.presidency import PresidencyUnknown, presidency_for
+
+    commission = rdd.meeting.commission
+    lines = []
+    for approval in rdd.approvals.all():
+        try:
+            presiding = presidency_for(commission, on=approval.approved_on).president_section == approval.section
+            role = "le Président" if presiding else "le Vice-Président"
+        except PresidencyUnknown:
+            presiding = approval.section == SectionKind.SOCIAL
+            role = f"le président de la {SectionKind(approval.section).label.lower()}"
+        line = f"Approuvé le {approval.approved_on:%d/%m/%Y} par {role}, {approval.person.display_name}"
+        lines.append((not presiding, line))
+    return [line for _, line in sorted(lines)]

@@ -1,0 +1,507 @@
+"""Screens of the RDD: editor (secretariat), RDD page, presidents' inbox, members' list, workflow actions.
+
+Every view reaches the commission through `commissions.access.commission_for`
+(for pages keyed by an RDD id: the RDD first, then its commission), so that
+another commission's RDD answers 404. The writes go through decisions.services.
+"""
+
+import ipaddress
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from commissions.access import Role, can_manage, commission_for, roles_in
+from commissions.models import Meeting
+
+from . import selectors, services
+from .forms import (
+    ApproveForm,
+    CommitmentForm,
+    FollowUpForm,
+    ItemRecordForm,
+    PreambleForm,
+    QuestionForm,
+    SendBackForm,
+    ValidateForm,
+)
+from .models import CarriedBy, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd
+
+READABLE_BY_MEMBERS = {Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED}
+
+
+def client_ip(request) -> str | None:
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _rdd(request, rdd_id: int, *, manage: bool = False) -> Rdd:
+    """The RDD if the user may see its commission (404 otherwise; 403 for a secretariat action by a member)."""
+    rdd = get_object_or_404(Rdd.objects.select_related("meeting__commission"), pk=rdd_id)
+    commission = commission_for(request.user, rdd.meeting.commission.slug, manage=manage)
+    rdd.meeting.commission = commission
+    return rdd
+
+
+def _check_readable(user, rdd: Rdd) -> None:
+    """Secretariat and admins read every state; presidents from submission; members once transmitted."""
+    roles = roles_in(user, rdd.meeting.commission)
+    if roles & {Role.ADMIN, Role.SECRETARIAT}:
+        return
+    if Role.PRESIDENT in roles and rdd.status != Rdd.Status.DRAFT:
+        return
+    if rdd.status in READABLE_BY_MEMBERS:
+        return
+    raise PermissionDenied("Ce relevé de décisions n'a pas encore été transmis aux membres.")
+
+
+def _check_president(user, rdd: Rdd) -> list[str]:
+    sections = services.president_sections(rdd.meeting.commission, user)
+    if not sections:
+        raise PermissionDenied("Seuls les présidents de section en exercice de cette commission approuvent le relevé.")
+    return sections
+
+
+def _editor_url(rdd: Rdd, anchor: str = "") -> str:
+    return reverse("decisions:edit", args=[rdd.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _content_context(rdd: Rdd) -> dict:
+    rdd = selectors.rdd_with_content(Rdd.objects.filter(pk=rdd.pk)).get()
+    return {
+        "rdd": rdd,
+        "meeting": rdd.meeting,
+        "commission": rdd.meeting.commission,
+        "records": rdd.item_records.all(),
+        "commitments": [
+            selectors.FollowUp(
+                commitment=commitment,
+                here=[update for update in commitment.updates.all() if update.rdd_id == rdd.pk],
+            )
+            for commitment in rdd.commitments.all()
+        ],
+        "questions": rdd.questions.all(),
+        "follow_ups": selectors.follow_ups(rdd),
+        "approval_lines": selectors.approval_lines(rdd),
+        "votes": rdd.votes.all(),
+    }
+
+
+# Pages
+
+
+@login_required
+def meeting_rdd(request, slug, meeting_id):
+    """The RDD of a session: its current version, or (secretariat) the page to start writing it."""
+    commission = commission_for(request.user, slug)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, commission=commission)
+    rdd = selectors.latest_rdd(meeting)
+    manage = can_manage(request.user, commission)
+    if rdd is not None:
+        if manage and rdd.status == Rdd.Status.DRAFT:
+            return redirect(_editor_url(rdd))
+        _check_readable(request.user, rdd)
+        return redirect(rdd.get_absolute_url())
+    if not manage:
+        raise PermissionDenied("Le relevé de décisions de cette séance n'a pas encore été rédigé.")
+    return render(
+        request, "decisions/meeting_none.html", {"commission": commission, "meeting": meeting, "nav": "commissions"}
+    )
+
+
+@login_required
+@require_POST
+def standard_items(request, slug, meeting_id):
+    """Add the standard items of a session to an empty agenda (approval of the previous RDD, presidency, …)."""
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, commission=commission)
+    try:
+        created = services.session_add_standard_items(meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        if created:
+            messages.success(request, f"{len(created)} points habituels ajoutés à l'ordre du jour.")
+        else:
+            messages.info(
+                request, "L'ordre du jour n'est pas vide, ou la réunion n'est pas une séance : rien n'a été ajouté."
+            )
+    return redirect(meeting.get_absolute_url())
+
+
+@login_required
+@require_POST
+def rdd_create(request, slug, meeting_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, commission=commission)
+    try:
+        rdd = services.rdd_create(meeting=meeting, user=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, _message(error))
+        return redirect(meeting.get_absolute_url())
+    messages.success(request, "Relevé de décisions créé : un bloc par point de l'ordre du jour.")
+    return redirect(_editor_url(rdd))
+
+
+@login_required
+def rdd_detail(request, rdd_id):
+    rdd = _rdd(request, rdd_id)
+    _check_readable(request.user, rdd)
+    context = _content_context(rdd)
+    commission = rdd.meeting.commission
+    manage = can_manage(request.user, commission)
+    context.update(
+        {
+            "can_manage": manage,
+            "trail": rdd.trail.select_related("user").order_by("sequence"),
+            "trail_check": services.trail_verify(rdd),
+            "pending_sections": [
+                kind
+                for kind in services.president_sections(commission, request.user)
+                if rdd.status == Rdd.Status.SUBMITTED and not rdd.approvals.filter(section=kind).exists()
+            ],
+            "has_next_version": Rdd.objects.filter(previous=rdd).exists(),
+            "validate_form": ValidateForm(rdd=rdd) if manage and rdd.status == Rdd.Status.TRANSMITTED else None,
+            "nav": "commissions",
+        }
+    )
+    return render(request, "decisions/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rdd_edit(request, rdd_id):
+    """The secretariat's editor: preamble, one block per agenda item, commitments, follow-up, questions."""
+    rdd = _rdd(request, rdd_id, manage=True)
+    if request.method == "POST":
+        form = PreambleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.rdd_update_preamble(rdd=rdd, preamble=form.cleaned_data["preamble"])
+            except ValidationError as error:
+                messages.error(request, _message(error))
+            else:
+                messages.success(request, "Préambule enregistré.")
+        return redirect(_editor_url(rdd))
+    if rdd.status != Rdd.Status.DRAFT:
+        messages.info(request, "Ce relevé n'est plus un brouillon : il se lit sur sa page.")
+        return redirect(rdd.get_absolute_url())
+    try:
+        services.rdd_sync_items(rdd=rdd)
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    context = _content_context(rdd)
+    context.update(
+        {
+            "preamble_form": PreambleForm(initial={"preamble": context["rdd"].preamble}),
+            "record_forms": [
+                (
+                    record,
+                    ItemRecordForm(
+                        initial={
+                            "summary": record.summary,
+                            "decisions": "\n".join(decision.text for decision in record.decisions.all()),
+                        },
+                        prefix=f"record-{record.pk}",
+                    ),
+                )
+                for record in context["records"]
+            ],
+            "commitment_form": CommitmentForm(prefix="commitment"),
+            "question_form": QuestionForm(prefix="question"),
+            "follow_up_form": FollowUpForm(prefix="follow", initial={"date": rdd.meeting.date}),
+            "carried_by_choices": CarriedBy.choices,
+            "last_send_back": rdd.trail.filter(action="renvoi").order_by("-sequence").first(),
+            "nav": "commissions",
+        }
+    )
+    return render(request, "decisions/editor.html", context)
+
+
+@login_required
+def inbox(request):
+    """ "RDD à approuver": the submitted RDDs the user must approve as a current section president."""
+    return render(request, "decisions/inbox.html", {"pending": selectors.awaiting_approval(request.user)})
+
+
+@login_required
+def transmitted(request):
+    """The transmitted RDDs of the user's commissions."""
+    return render(request, "decisions/transmitted.html", {"rdds": selectors.transmitted_for(request.user)})
+
+
+# Content actions (secretariat, drafts only)
+
+
+def _content_action(request, rdd: Rdd, action, success: str, anchor: str) -> HttpResponseRedirect:
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, success)
+    return redirect(_editor_url(rdd, anchor))
+
+
+def _form_errors(request, rdd: Rdd, form, anchor: str) -> HttpResponseRedirect:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(_editor_url(rdd, anchor))
+
+
+@login_required
+@require_POST
+def item_record_save(request, rdd_id, record_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    record = get_object_or_404(ItemRecord, pk=record_id, rdd=rdd)
+    form = ItemRecordForm(request.POST, prefix=f"record-{record.pk}")
+    anchor = f"point-{record.pk}"
+    if not form.is_valid():
+        return _form_errors(request, rdd, form, anchor)
+    return _content_action(
+        request,
+        rdd,
+        lambda: services.item_record_save(
+            record=record, summary=form.cleaned_data["summary"], decisions=form.decision_list()
+        ),
+        f"Point {record.number} enregistré.",
+        anchor,
+    )
+
+
+@login_required
+@require_POST
+def commitment_add(request, rdd_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    form = CommitmentForm(request.POST, prefix="commitment")
+    if not form.is_valid():
+        return _form_errors(request, rdd, form, "engagements")
+    data = form.cleaned_data
+    return _content_action(
+        request,
+        rdd,
+        lambda: services.commitment_save(rdd=rdd, text=data["text"], carried_by=data["carried_by"]),
+        "Engagement ajouté.",
+        "engagements",
+    )
+
+
+@login_required
+@require_POST
+def commitment_edit(request, rdd_id, commitment_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    commitment = get_object_or_404(Commitment, pk=commitment_id, rdd=rdd)
+    form = CommitmentForm(request.POST, prefix=f"commitment-{commitment.pk}")
+    if not form.is_valid():
+        return _form_errors(request, rdd, form, "engagements")
+    data = form.cleaned_data
+    return _content_action(
+        request,
+        rdd,
+        lambda: services.commitment_save(
+            rdd=rdd, text=data["text"], carried_by=data["carried_by"], commitment=commitment
+        ),
+        "Engagement enregistré.",
+        "engagements",
+    )
+
+
+@login_required
+@require_POST
+def commitment_delete(request, rdd_id, commitment_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    commitment = get_object_or_404(Commitment, pk=commitment_id, rdd=rdd)
+    return _content_action(
+        request, rdd, lambda: services.commitment_delete(commitment=commitment), "Engagement supprimé.", "engagements"
+    )
+
+
+@login_required
+@require_POST
+def commitment_follow(request, rdd_id, commitment_id):
+    """Record a state of a commitment (of this session, or an open one of an earlier session of the commission)."""
+    rdd = _rdd(request, rdd_id, manage=True)
+    commitment = get_object_or_404(Commitment, pk=commitment_id, rdd__meeting__commission=rdd.meeting.commission)
+    form = FollowUpForm(request.POST, prefix="follow")
+    if not form.is_valid():
+        return _form_errors(request, rdd, form, "suivi")
+    return _content_action(
+        request,
+        rdd,
+        lambda: services.commitment_follow(rdd=rdd, commitment=commitment, **form.cleaned_data),
+        "Suivi de l'engagement enregistré.",
+        "suivi",
+    )
+
+
+@login_required
+@require_POST
+def follow_up_delete(request, rdd_id, update_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    update = get_object_or_404(CommitmentUpdate, pk=update_id, rdd=rdd)
+    return _content_action(
+        request, rdd, lambda: services.commitment_update_delete(update=update), "Suivi supprimé.", "suivi"
+    )
+
+
+@login_required
+@require_POST
+def question_add(request, rdd_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    form = QuestionForm(request.POST, prefix="question")
+    if not form.is_valid():
+        return _form_errors(request, rdd, form, "questions")
+    return _content_action(
+        request, rdd, lambda: services.question_save(rdd=rdd, **form.cleaned_data), "Question ajoutée.", "questions"
+    )
+
+
+@login_required
+@require_POST
+def question_edit(request, rdd_id, question_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    question = get_object_or_404(Question, pk=question_id, rdd=rdd)
+    form = QuestionForm(request.POST, prefix=f"question-{question.pk}")
+    if not form.is_valid():
+        return _form_errors(request, rdd, form, "questions")
+    return _content_action(
+        request,
+        rdd,
+        lambda: services.question_save(rdd=rdd, question=question, **form.cleaned_data),
+        "Question enregistrée.",
+        "questions",
+    )
+
+
+@login_required
+@require_POST
+def question_delete(request, rdd_id, question_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    question = get_object_or_404(Question, pk=question_id, rdd=rdd)
+    return _content_action(
+        request, rdd, lambda: services.question_delete(question=question), "Question supprimée.", "questions"
+    )
+
+
+# Workflow actions
+
+
+def _transition(request, rdd: Rdd, action, success: str, target: str | None = None) -> HttpResponseRedirect:
+    try:
+        result = action()
+    except ValidationError as error:
+        messages.error(request, _message(error))
+        return redirect(target or rdd.get_absolute_url())
+    messages.success(request, success)
+    if isinstance(result, Rdd) and target is None:
+        return redirect(result.get_absolute_url())
+    return redirect(target or rdd.get_absolute_url())
+
+
+@login_required
+@require_POST
+def submit(request, rdd_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    return _transition(
+        request,
+        rdd,
+        lambda: services.rdd_submit(rdd=rdd, user=request.user, ip=client_ip(request)),
+        "Relevé soumis à l'approbation des présidents de section : son contenu est désormais figé.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def approve(request, rdd_id):
+    """A current section president approves, after typing their password again."""
+    rdd = _rdd(request, rdd_id)
+    sections = _check_president(request.user, rdd)
+    form = ApproveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        return _transition(
+            request,
+            rdd,
+            lambda: services.rdd_approve(rdd=rdd, user=request.user, ip=client_ip(request)),
+            "Relevé de décisions approuvé. Merci.",
+            target=reverse("decisions:inbox"),
+        )
+    context = _content_context(rdd)
+    context.update({"form": form, "sections": sections, "nav": "inbox"})
+    return render(request, "decisions/approve.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send_back(request, rdd_id):
+    """A current section president sends the RDD back to the secretariat with a remark."""
+    rdd = _rdd(request, rdd_id)
+    _check_president(request.user, rdd)
+    form = SendBackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _transition(
+            request,
+            rdd,
+            lambda: services.rdd_send_back(
+                rdd=rdd, user=request.user, remark=form.cleaned_data["remark"], ip=client_ip(request)
+            ),
+            "Relevé renvoyé au secrétariat avec votre remarque.",
+            target=reverse("decisions:inbox"),
+        )
+    return render(request, "decisions/send_back.html", {"rdd": rdd, "form": form, "commission": rdd.meeting.commission})
+
+
+@login_required
+@require_POST
+def transmit(request, rdd_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    return _transition(
+        request,
+        rdd,
+        lambda: services.rdd_transmit(rdd=rdd, user=request.user, ip=client_ip(request)),
+        "Relevé transmis aux membres de la commission.",
+    )
+
+
+@login_required
+@require_POST
+def validate(request, rdd_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    form = ValidateForm(request.POST, rdd=rdd)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(rdd.get_absolute_url())
+    return _transition(
+        request,
+        rdd,
+        lambda: services.rdd_validate(
+            rdd=rdd, meeting=form.cleaned_data["meeting"], votes=form.votes(), user=request.user, ip=client_ip(request)
+        ),
+        "Validation du relevé enregistrée.",
+    )
+
+
+@login_required
+@require_POST
+def new_version(request, rdd_id):
+    rdd = _rdd(request, rdd_id, manage=True)
+    try:
+        new = services.rdd_new_version(rdd=rdd, user=request.user, ip=client_ip(request))
+    except ValidationError as error:
+        messages.error(request, _message(error))
+        return redirect(rdd.get_absolute_url())
+    messages.success(request, f"Version {new.version} créée : corrigez-la puis soumettez-la à nouveau.")
+    return redirect(_editor_url(new))
