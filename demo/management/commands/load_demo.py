@@ -1,13 +1,16 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
-from commissions.demo import DEMO_PASSWORD, load_demo
+from commissions.demo import DEMO_PASSWORD
+from commissions.demo import load_demo as load_compositions
 
 
 class Command(BaseCommand):
     help = "Charge les données de démonstration (idempotent : deux chargements donnent le même état)."
 
     def handle(self, *args, **options):
-        accounts = load_demo()
+        with transaction.atomic():
+            accounts = load_compositions()
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         for username, description in accounts:
