@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "commissions",
     "decisions",
     "stats",
+    "supports",
     "demo",
 ]
 

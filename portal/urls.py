@@ -12,5 +12,6 @@ urlpatterns = [
     path("commissions/<slug:slug>/statistiques/", include("stats.urls")),
     path("statistiques/", include("stats.urls_national")),
     path("rdd/", include("decisions.urls")),
+    path("supports/", include("supports.urls")),
     path("admin/", admin.site.urls),
 ]

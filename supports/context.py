@@ -1,0 +1,396 @@
+"""Everything a support shows, as plain data (strings, numbers, lists, dicts), read once from the other apps.
+
+`support_context(meeting)` is the only reader: the PDF template gets its result
+and nothing else, and `inputs_hash` hashes it, so an unchanged support is
+never rendered twice. Rich text is sanitised again here, whatever was stored.
+
+Where the data come from:
+- the meeting, its agenda and composition: commissions (presidency_for, composition_on, agenda_flat);
+- the RDD parts (final version of a session only: summaries, decisions, approval block, commitments taken)
+  and, for every session, the follow-up of earlier commitments and the questions of the profession:
+  decisions (selectors);
+- the statistics tables attached to agenda items, with their charts: stats (selectors, chart, export).
+
+The CNIL notice is a reusable content block whose title contains "CNIL" (the
+commission's own block first, else the common one), so that the secretariat
+edits it in the block library; without such a block, the setting
+SUPPORTS_CNIL_TEXT (default: the text of the source documents) is used.
+"""
+
+import datetime
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+
+from commissions.models import Commission, ContentBlock, Meeting, SectionKind
+from commissions.presidency import PresidencyUnknown, presidency_for
+from commissions.sanitize import sanitize_html
+from commissions.selectors import composition_on
+from commissions.services_meetings import agenda_flat
+
+from . import conf
+from .formatting import date_long, date_short, format_number
+
+INSTITUTION = "l'Assurance Maladie"
+MOTTO = "Agir ensemble, protéger chacun"
+EMPTY_QUESTIONS = "A ce jour, la section professionnelle n'a fait remonter aucune question."
+TO_BE_SET = "Date à fixer"
+VACANT = "à pourvoir"
+
+
+def support_context(meeting: Meeting, *, kind: str = "support", version: str = "convocation") -> dict:
+    """The support (kind "support") or the RDD alone (kind "rdd") of a meeting, as plain data."""
+    meeting = Meeting.objects.select_related("commission__secretariat_organisation", "presided_by").get(pk=meeting.pk)
+    commission = meeting.commission
+    is_session = meeting.is_session
+    rdd = rdd_context(meeting, include_records=version == "final" or kind == "rdd") if is_session else None
+    agenda = agenda_context(meeting, rdd)
+    return {
+        "agenda_has_follow_up": any(item["holds_follow_up"] for item in agenda),
+        "agenda_has_questions": any(item["holds_questions"] for item in agenda),
+        "kind": kind,
+        "version": version,
+        "meta": meta_context(meeting),
+        "agenda": agenda,
+        "presidency": presidency_context(commission, meeting) if kind == "support" else None,
+        "composition": composition_context(commission, meeting.date) if kind == "support" else [],
+        "secretariat": secretariat_context(commission),
+        "rdd": rdd,
+        "cnil": cnil_notice(commission) if kind == "support" else "",
+        "next_meeting": meeting.next_meeting_note.strip() or TO_BE_SET,
+    }
+
+
+def inputs_hash(context: dict) -> str:
+    """SHA-256 of the data and of the layout (template, stylesheet, pictogram): what a rendering depends on."""
+    payload = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256((layout_digest() + payload).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def layout_digest() -> str:
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for folder, pattern in (("templates/supports", "pdf*.html"), ("static/supports", "*")):
+        for path in sorted((root / folder).glob(pattern)):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+# The meeting
+
+
+def meta_context(meeting: Meeting) -> dict:
+    commission = meeting.commission
+    label = meeting.title or ("Séance de la commission" if meeting.is_session else "Réunion d'information")
+    when = date_long(meeting.date, weekday=True)
+    hours = f"{meeting.start_time:%H}h{meeting.start_time:%M}"
+    if meeting.end_time:
+        hours += f" – {meeting.end_time:%H}h{meeting.end_time:%M}"
+    return {
+        "meeting_id": meeting.pk,
+        "institution": INSTITUTION,
+        "motto": MOTTO,
+        "commission": commission.name,
+        "level": commission.get_level_display(),
+        "profession": commission.profession,
+        "territory": commission.territory,
+        "title": label,
+        "is_session": meeting.is_session,
+        "date": date_short(meeting.date),
+        "date_long": when,
+        "hours": hours,
+        "place": meeting.place,
+        "presided_by": meeting.presided_by.display_name if meeting.presided_by else "",
+        "document_title": f"{label} du {date_short(meeting.date)} — {commission.name}",
+        "footer": f"{commission.name} – {date_short(meeting.date)}",
+    }
+
+
+def agenda_context(meeting: Meeting, rdd: dict | None) -> list[dict]:
+    """The agenda in reading order, each item with its sanitised content, tables and RDD record."""
+    records = (rdd or {}).get("records_by_item", {})
+    tables = stat_tables_context(meeting)
+    items = []
+    for node in agenda_flat(meeting):
+        item = node.item
+        title_key = item.title.casefold()
+        content = sanitize_html(item.content)
+        item_tables = tables.get(item.pk, [])
+        items.append(
+            {
+                "id": item.pk,
+                "empty": not content and not item_tables and not node.children,
+                "number": node.number,
+                "depth": node.depth,
+                "title": item.title,
+                "speaker": item.get_speaker_display() if item.speaker else "",
+                "content": content,
+                "tables": item_tables,
+                "record": records.get(str(item.pk)),
+                "has_children": bool(node.children),
+                "holds_follow_up": "suivi des engagements" in title_key,
+                "holds_questions": "questions de la profession" in title_key,
+            }
+        )
+        last = items[-1]
+        has_rdd_part = bool(last["record"]) or (
+            rdd is not None and (last["holds_follow_up"] or last["holds_questions"])
+        )
+        # An item with nothing of its own is shown once, on its RDD page, rather than on an empty slide first.
+        last["merged_into_rdd"] = last["empty"] and has_rdd_part
+    return items
+
+
+# Presidency, composition, secretariat
+
+
+def _titled(person, title: str) -> str:
+    """'Présidente' for Mme, 'Président' otherwise."""
+    return f"{title}e" if person is not None and person.civility == "Mme" else title
+
+
+def presidency_context(commission: Commission, meeting: Meeting) -> dict:
+    article = commission.presidency_article
+    rule = (
+        "La section professionnelle et la section sociale élisent chacune un président parmi leurs membres. "
+        f"{'L’' + article if article else 'La convention nationale'}"
+        f"{' de la convention nationale' if article else ''} précise que le président de la section "
+        "professionnelle et celui de la section sociale assurent à tour de rôle, par période d'un an, "
+        "la Présidence et la Vice-Présidence de la commission."
+    )
+    year = meeting.date.year
+    try:
+        presidency = presidency_for(commission, on=meeting.date)
+    except PresidencyUnknown as unknown:
+        return {"year": year, "rule": rule, "known": False, "message": str(unknown), "lines": []}
+    president, vice = presidency.president, presidency.vice_president
+    lines = [
+        (_titled(president, "Président") + " de la commission", president.display_name),
+        (_titled(vice, "Vice-Président") + " de la commission", vice.display_name),
+    ]
+    return {
+        "year": year,
+        "rule": rule,
+        "known": True,
+        "sentence": f"Au titre de l'année {year}, la présidence de la commission est assurée par le président "
+        f"de la {presidency.president_section.label.lower()}.",
+        "source": presidency.source_label,
+        "lines": [{"label": label, "name": name} for label, name in lines],
+        "message": "",
+    }
+
+
+def composition_context(commission: Commission, day: datetime.date) -> list[dict]:
+    sections = []
+    for composition in composition_on(commission, day):
+        kind = SectionKind(composition.section.kind)
+        rows, vacancies = [], []
+        for row in composition.rows:
+            organisation = row.seat.organisation.acronym
+            titular = row.titular.person.display_name if row.titular else ""
+            substitute = row.substitute.person.display_name if row.substitute else ""
+            rows.append({"organisation": organisation, "titular": titular, "substitute": substitute})
+            for role, name in (("titulaire", titular), ("suppléant", substitute)):
+                if not name:
+                    vacancies.append(f"Le poste de {role} pour {organisation} reste {VACANT}.")
+        president = composition.president
+        sections.append(
+            {
+                "label": kind.label,
+                "president_label": _titled(president, "Président") + f" de la {kind.label.lower()}",
+                "president": president.display_name if president else "",
+                "rows": rows,
+                "vacancies": vacancies,
+            }
+        )
+    return sections
+
+
+def secretariat_context(commission: Commission) -> dict:
+    organisation = commission.secretariat_organisation
+    return {
+        "organisation": organisation.acronym if organisation else "",
+        "organisation_name": organisation.name if organisation else "",
+        "department": commission.secretariat_department,
+        "contacts": [
+            {"name": person.display_name, "email": person.email, "phone": person.phone}
+            for person in commission.secretariat_contacts.order_by("last_name", "first_name")
+        ],
+    }
+
+
+def cnil_notice(commission: Commission) -> str:
+    blocks = ContentBlock.objects.filter(title__icontains="cnil").order_by("title")
+    block = blocks.filter(commission=commission).first() or blocks.filter(commission__isnull=True).first()
+    return sanitize_html(block.content if block else conf.get("SUPPORTS_CNIL_TEXT"))
+
+
+# RDD (decisions app)
+
+
+def rdd_context(meeting: Meeting, *, include_records: bool) -> dict:
+    """The RDD parts of a session. Records, decisions and approvals only in the final version."""
+    from decisions.models import Rdd, TrailEntry
+    from decisions.selectors import (
+        approval_lines,
+        commitment_history,
+        follow_ups,
+        open_commitments,
+        rdd_with_content,
+    )
+
+    rdd = rdd_with_content(Rdd.objects.filter(meeting=meeting)).order_by("-version").first()
+    data: dict = {
+        "exists": rdd is not None,
+        "include_records": include_records,
+        "status": "",
+        "version": None,
+        "preamble": "",
+        "approvals": [],
+        "transmitted_on": "",
+        "trail_head": "",
+        "records_by_item": {},
+        "other_records": [],
+        "commitments": [],
+        "follow_ups": [],
+        "questions": [],
+        "empty_questions": EMPTY_QUESTIONS,
+    }
+    if rdd is not None and include_records:
+        agenda_ids = set(meeting.agenda_items.values_list("pk", flat=True))
+        data.update(
+            status=rdd.get_status_display(),
+            approved=rdd.status in (Rdd.Status.APPROVED, Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED),
+            version=rdd.version,
+            preamble=rdd.preamble,
+            approvals=approval_lines(rdd),
+            transmitted_on=date_short(rdd.transmitted_at.date()) if rdd.transmitted_at else "",
+        )
+        head = TrailEntry.objects.filter(rdd=rdd).order_by("-sequence").values_list("entry_hash", flat=True).first()
+        data["trail_head"] = head or ""
+        for record in rdd.item_records.all():
+            entry = {
+                "number": record.number,
+                "title": record.title,
+                "speaker": record.speaker,
+                "summary": record.summary,
+                "decisions": [decision.text for decision in record.decisions.all()],
+            }
+            if not (entry["summary"] or entry["decisions"]):
+                continue
+            if record.agenda_item_id in agenda_ids:
+                data["records_by_item"][str(record.agenda_item_id)] = entry
+            else:
+                data["other_records"].append(entry)
+        data["commitments"] = [
+            {"text": commitment.text, "carried_by": commitment.get_carried_by_display()}
+            for commitment in rdd.commitments.all()
+        ]
+    if rdd is not None and include_records:
+        rows = [(row.commitment, row.history + row.here) for row in follow_ups(rdd)]
+    else:
+        rows = [
+            (commitment, [u for u in commitment_history(commitment) if u.rdd.meeting.date < meeting.date])
+            for commitment in open_commitments(meeting.commission, before=meeting)
+        ]
+    data["follow_ups"] = [
+        {
+            "text": commitment.text,
+            "carried_by": commitment.get_carried_by_display(),
+            "taken_on": date_short(commitment.rdd.meeting.date),
+            "states": [
+                {"date": date_short(update.date), "status": update.status, "note": update.note, "closes": update.closes}
+                for update in updates
+            ],
+        }
+        for commitment, updates in rows
+    ]
+    if rdd is not None:
+        data["questions"] = [
+            {
+                "text": question.text,
+                "answer": question.answer,
+                "out_of_scope": question.out_of_scope,
+                "post_commission": question.post_commission,
+            }
+            for question in rdd.questions.all()
+        ]
+    return data
+
+
+# Statistics tables (stats app)
+
+
+def stat_tables_context(meeting: Meeting) -> dict[int, list[dict]]:
+    """The tables attached to the meeting's agenda items, keyed by item id, long ones cut to their first rows."""
+    from stats.chart import table_chart_svg
+    from stats.models import StatTable
+    from stats.selectors import table_view
+
+    limit = conf.get("SUPPORTS_TABLE_MAX_ROWS")
+    result: dict[int, list[dict]] = {}
+    for table in StatTable.objects.filter(agenda_item__meeting=meeting).order_by("agenda_item_id", "title", "pk"):
+        view = table_view(table)
+        headers = [column.header for column in view.columns]
+        all_rows = [
+            {
+                "label": row.row.label,
+                "group": row.row.group_label
+                if index == 0 or view.rows[index - 1].row.group_label != row.row.group_label
+                else "",
+                "subtotal": row.row.is_subtotal or row.row.label.strip().upper().startswith("TOTAL"),
+                "cells": [
+                    {"text": cell.text, "number": not cell.flag and cell.value is not None} for cell in row.cells
+                ],
+            }
+            for index, row in enumerate(view.rows)
+        ]
+        shown, truncated, head_count = all_rows, False, len(all_rows)
+        if len(all_rows) > limit:
+            totals = [row for row in all_rows if row["subtotal"]][: max(limit // 3, 1)]
+            head = [row for row in all_rows if not row["subtotal"]][: limit - len(totals)]
+            shown, truncated, head_count = head + totals, True, len(head)
+        digest = hashlib.sha256(json.dumps(all_rows, ensure_ascii=False).encode()).hexdigest()
+        result.setdefault(table.agenda_item_id, []).append(
+            {
+                "id": table.pk,
+                "title": table.title,
+                "period": f"du {date_short(table.period_start)} au {date_short(table.period_end)}",
+                "source": table.source,
+                "label_header": table.label_header or "Intitulé",
+                "header_rows": _header_rows(headers),
+                "has_groups": view.has_groups,
+                "rows": shown,
+                "row_count": format_number(len(all_rows)),
+                "head_count": head_count,
+                "truncated": truncated,
+                "annex": f"tableau-{table.pk}.xlsx" if truncated else "",
+                "digest": digest,
+                "chart": "" if truncated else table_chart_svg(view),
+            }
+        )
+    return result
+
+
+def _header_rows(headers: list[str]) -> list[list[dict]]:
+    """Column headers "RG / Montants" as two rows (group cells merged), flat headers spanning both rows."""
+    split = [header.split(" / ", 1) for header in headers]
+    if not any(len(parts) == 2 for parts in split):
+        return [[{"text": header, "span": 1, "rows": 1} for header in headers]]
+    top: list[dict] = []
+    bottom: list[dict] = []
+    for parts in split:
+        if len(parts) == 1:
+            top.append({"text": parts[0], "span": 1, "rows": 2})
+            continue
+        group, measure = parts
+        if top and top[-1]["text"] == group and top[-1]["rows"] == 1:
+            top[-1]["span"] += 1
+        else:
+            top.append({"text": group, "span": 1, "rows": 1})
+        bottom.append({"text": measure, "span": 1, "rows": 1})
+    return [top, bottom]

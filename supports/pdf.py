@@ -1,0 +1,68 @@
+"""HTML of a support from its context, then the PDF with WeasyPrint (tagged PDF/UA-1, resources through the fetcher)."""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+
+from .fetcher import BASE_URL, PortalURLFetcher
+
+logger = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"
+TEMPLATE = "supports/pdf_support.html"
+
+
+@dataclass
+class RenderResult:
+    pdf: bytes
+    page_count: int
+    seconds: float
+    refused: list[str] = field(default_factory=list)
+
+
+def support_html(context: dict) -> str:
+    return render_to_string(TEMPLATE, context)
+
+
+def fetcher_for(context: dict) -> PortalURLFetcher:
+    """Images of the meeting's own uploads (and the shared content folders) only."""
+    return PortalURLFetcher(media_prefixes=(f"agenda/{context['meta']['meeting_id']}/",))
+
+
+def annexes(context: dict) -> list:
+    """The full tables cut in the support, as XLSX files embedded in the PDF."""
+    from weasyprint import Attachment
+
+    from stats.export import export_xlsx
+    from stats.models import StatTable
+    from stats.selectors import table_view
+
+    wanted = {
+        table["id"]: table["annex"] for item in context["agenda"] for table in item["tables"] if table["truncated"]
+    }
+    result = []
+    for table in StatTable.objects.filter(pk__in=wanted):
+        result.append(
+            Attachment(
+                string=export_xlsx(table_view(table)),
+                name=wanted[table.pk],
+                description=f"Tableau complet : {table.title}",
+            )
+        )
+    return result
+
+
+def render_pdf(context: dict) -> RenderResult:
+    """The PDF bytes of a support context, its page count and the time taken."""
+    from weasyprint import HTML
+
+    started = time.perf_counter()
+    fetcher = fetcher_for(context)
+    document = HTML(string=support_html(context), base_url=BASE_URL, url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT
+    )
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=annexes(context) or None)
+    seconds = time.perf_counter() - started
+    return RenderResult(pdf=pdf, page_count=len(document.pages), seconds=seconds, refused=fetcher.refused)

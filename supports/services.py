@@ -1,0 +1,147 @@
+"""Rendering of supports off the request: one function per rule, called by the views, the task and the command.
+
+A request computes the hash of the support's data (`context.inputs_hash`):
+when the last ready rendering of the same document and version has that
+hash, it is served as is; otherwise a pending row is created and the task is
+queued once the transaction commits. The task claims the row with a
+conditional update whose row count it checks, so a task delivered twice
+renders once.
+"""
+
+import datetime
+import hashlib
+import logging
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from commissions.models import Meeting
+
+from . import conf
+from .context import inputs_hash, support_context
+from .models import SupportRender
+from .pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+IN_PROGRESS = (SupportRender.Status.PENDING, SupportRender.Status.RUNNING)
+
+
+def support_build(meeting: Meeting, *, kind: str, version: str) -> tuple[dict, str]:
+    """The context of a support and its inputs hash."""
+    context = support_context(meeting, kind=kind, version=version)
+    return context, inputs_hash(context)
+
+
+def last_ready(meeting: Meeting, *, kind: str, version: str, exclude: int | None = None) -> SupportRender | None:
+    renders = SupportRender.objects.filter(
+        meeting=meeting, kind=kind, version=version, status=SupportRender.Status.READY
+    )
+    if exclude is not None:
+        renders = renders.exclude(pk=exclude)
+    return renders.order_by("-finished_at", "-pk").first()
+
+
+def _check_request(meeting: Meeting, kind: str, version: str) -> None:
+    if kind not in SupportRender.Kind.values:
+        raise ValidationError({"kind": "Document inconnu."})
+    if version not in SupportRender.Version.values:
+        raise ValidationError({"version": "Version inconnue."})
+    if kind == SupportRender.Kind.RDD:
+        from decisions.models import Rdd
+
+        if not meeting.is_session:
+            raise ValidationError({"kind": "Une réunion d'information n'a pas de relevé de décisions."})
+        if not Rdd.objects.filter(meeting=meeting).exists():
+            raise ValidationError({"kind": "Le relevé de décisions de cette séance n'est pas encore rédigé."})
+
+
+def support_request(
+    *, meeting: Meeting, kind: str = "support", version: str = "convocation", user=None, queue: bool = True
+) -> tuple[SupportRender, bool]:
+    """The rendering of a support: the last ready one when its data are unchanged, a running one, or a new one.
+
+    Returns the rendering and whether it was created by this request.
+    """
+    _check_request(meeting, kind, version)
+    _, digest = support_build(meeting, kind=kind, version=version)
+    with transaction.atomic():
+        # Requests for one meeting are serialised on its row: two clicks make one rendering.
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        ready = last_ready(meeting, kind=kind, version=version)
+        if ready is not None and ready.inputs_hash == digest:
+            return ready, False
+        running = SupportRender.objects.filter(
+            meeting=meeting, kind=kind, version=version, inputs_hash=digest, status__in=IN_PROGRESS
+        ).first()
+        if running is not None:
+            return running, False
+        render = SupportRender(meeting=meeting, kind=kind, version=version, inputs_hash=digest, requested_by=user)
+        render.full_clean(exclude=["file"])
+        render.save()
+        if queue:
+            from .tasks import render_support
+
+            transaction.on_commit(lambda: render_support.delay(render.pk))
+    render.refresh_from_db()  # an eager task has already run
+    return render, True
+
+
+def _claim(render_id: int) -> bool:
+    """Take a pending rendering (or one whose worker died past the time limit); False when another has it."""
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=conf.get("SUPPORTS_RENDER_TIME_LIMIT") + 60)
+    claimed = (
+        SupportRender.objects.filter(pk=render_id)
+        .filter(Q(status=SupportRender.Status.PENDING) | Q(status=SupportRender.Status.RUNNING, started_at__lt=stale))
+        .update(status=SupportRender.Status.RUNNING, started_at=now, error="")
+    )
+    return claimed == 1
+
+
+def _fail(render: SupportRender, message: str) -> None:
+    SupportRender.objects.filter(pk=render.pk, status=SupportRender.Status.RUNNING).update(
+        status=SupportRender.Status.ERROR, error=message[:2000], finished_at=timezone.now()
+    )
+
+
+def support_render(*, render_id: int) -> SupportRender | None:
+    """Render and store a claimed support; does nothing for a rendering already claimed or finished."""
+    if not _claim(render_id):
+        logger.info("Rendu de support %s déjà pris ou terminé : rien à faire.", render_id)
+        return None
+    render = SupportRender.objects.select_related("meeting__commission").get(pk=render_id)
+    try:
+        context, digest = support_build(render.meeting, kind=render.kind, version=render.version)
+        previous = last_ready(render.meeting, kind=render.kind, version=render.version, exclude=render.pk)
+        if previous is not None and previous.inputs_hash == digest:
+            fields = {
+                "file": previous.file.name,
+                "sha256": previous.sha256,
+                "page_count": previous.page_count,
+                "render_seconds": 0.0,
+            }
+        else:
+            result = render_pdf(context)
+            render.inputs_hash = digest
+            render.file.save("support.pdf", ContentFile(result.pdf), save=False)
+            fields = {
+                "file": render.file.name,
+                "sha256": hashlib.sha256(result.pdf).hexdigest(),
+                "page_count": result.page_count,
+                "render_seconds": round(result.seconds, 3),
+            }
+        SupportRender.objects.filter(pk=render.pk, status=SupportRender.Status.RUNNING).update(
+            status=SupportRender.Status.READY, inputs_hash=digest, finished_at=timezone.now(), **fields
+        )
+    except SoftTimeLimitExceeded:
+        _fail(render, f"Le rendu a dépassé le délai de {conf.get('SUPPORTS_RENDER_TIME_LIMIT')} secondes.")
+    except Exception as error:  # noqa: BLE001 - any failure is shown on the page, with the details in the log
+        logger.exception("Échec du rendu du support %s", render.pk)
+        _fail(render, f"{type(error).__name__} : {error}")
+    render.refresh_from_db()
+    return render

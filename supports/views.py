@@ -1,0 +1,92 @@
+"""The supports of a meeting: state of the renderings, "Générer le support", download.
+
+The commission is reached through `access.commission_for` and the meeting
+through it: another commission's meeting answers 404. Members read; the
+secretariat generates.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from commissions.access import can_manage, commission_for
+from commissions.models import Meeting
+
+from . import services
+from .forms import GenerateForm
+from .models import SupportRender
+
+
+def _meeting(commission, meeting_id: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("commission"), pk=meeting_id, commission=commission)
+
+
+@login_required
+def meeting_supports(request, slug, meeting_id):
+    commission = commission_for(request.user, slug)
+    meeting = _meeting(commission, meeting_id)
+    renders = list(SupportRender.objects.filter(meeting=meeting).order_by("-created_at", "-pk")[:30])
+    current = {}
+    for item in renders:
+        current.setdefault((item.kind, item.version), item)
+    latest = [
+        current[key]
+        for key in ((kind, version) for kind in SupportRender.Kind.values for version in SupportRender.Version.values)
+        if key in current
+    ]
+    return render(
+        request,
+        "supports/meeting_supports.html",
+        {
+            "commission": commission,
+            "meeting": meeting,
+            "latest": latest,
+            "history": renders,
+            "in_progress": any(item.status in services.IN_PROGRESS for item in latest),
+            "can_manage": can_manage(request.user, commission),
+            "form": GenerateForm(),
+            "nav": "commissions",
+        },
+    )
+
+
+@login_required
+@require_POST
+def support_generate(request, slug, meeting_id):
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez le document et la version à générer.")
+        return redirect("supports:meeting_supports", commission.slug, meeting.pk)
+    try:
+        result, created = services.support_request(
+            meeting=meeting, kind=form.cleaned_data["kind"], version=form.cleaned_data["version"], user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if not created and result.is_ready:
+            messages.info(
+                request, "Les données n'ont pas changé depuis le dernier rendu : le support existant est conservé."
+            )
+        elif result.status == SupportRender.Status.ERROR:
+            messages.error(request, f"La génération a échoué : {result.error}")
+        elif result.is_ready:
+            messages.success(request, "Le support est prêt.")
+        else:
+            messages.success(request, "La génération du support est lancée : cette page se met à jour toute seule.")
+    return redirect("supports:meeting_supports", commission.slug, meeting.pk)
+
+
+@login_required
+def support_download(request, slug, meeting_id, render_id):
+    commission = commission_for(request.user, slug)
+    meeting = _meeting(commission, meeting_id)
+    stored = get_object_or_404(SupportRender, pk=render_id, meeting=meeting, status=SupportRender.Status.READY)
+    prefix = "rdd" if stored.kind == SupportRender.Kind.RDD else "support"
+    filename = f"{prefix}-{commission.slug}-{meeting.date:%Y-%m-%d}-{stored.version}.pdf"
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
