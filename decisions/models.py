@@ -341,6 +341,7 @@ class TrailEntry(models.Model):
         TRANSMIT = "transmission", "Transmission aux membres"
         VALIDATE = "validation", "Validation en séance"
         NEW_VERSION = "nouvelle_version", "Nouvelle version"
+        DOCUMENT = "document", "Document PDF enregistré"
 
     rdd = models.ForeignKey(Rdd, on_delete=models.PROTECT, related_name="trail")
     sequence = models.PositiveIntegerField("n°")

@@ -41,6 +41,7 @@ from .models import (
     ValidationVote,
     WorkflowError,
 )
+from .signals import rdd_transmitted
 
 # Marker of the PostgreSQL trigger's error messages (migration 0002).
 DB_FROZEN_MARKER = "rdd_frozen"
@@ -570,7 +571,22 @@ def rdd_transmit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
         locked.save(update_fields=["status", "transmitted_at"])
         entry = trail_write(rdd=locked, action=TrailEntry.Action.TRANSMIT, user=user, ip=ip)
         _notify_on_commit(entry)
+        rdd_transmitted.send(sender=Rdd, rdd=locked)
     return locked
+
+
+def rdd_record_document(*, rdd: Rdd, sha256: str, page_count: int) -> TrailEntry:
+    """Record in the trail the SHA-256 of the RDD's PDF, rendered once at transmission and stored unchanged."""
+    with _locked(rdd) as locked:
+        if locked.status not in (Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED):
+            raise WorkflowError("Le document d'un relevé n'est enregistré qu'à sa transmission.")
+        if TrailEntry.objects.filter(rdd=locked, action=TrailEntry.Action.DOCUMENT).exists():
+            raise WorkflowError("Le document PDF de ce relevé est déjà enregistré.")
+        return trail_write(
+            rdd=locked,
+            action=TrailEntry.Action.DOCUMENT,
+            note=f"Document PDF enregistré ({page_count} pages), SHA-256 : {sha256}",
+        )
 
 
 VoteCounts = tuple[int, int, int]

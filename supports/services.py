@@ -73,7 +73,7 @@ def support_request(
         # Requests for one meeting are serialised on its row: two clicks make one rendering.
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         ready = last_ready(meeting, kind=kind, version=version)
-        if ready is not None and ready.inputs_hash == digest:
+        if ready is not None and (ready.inputs_hash == digest or is_transmitted_rdd_document(ready)):
             return ready, False
         running = SupportRender.objects.filter(
             meeting=meeting, kind=kind, version=version, inputs_hash=digest, status__in=IN_PROGRESS
@@ -135,9 +135,12 @@ def support_render(*, render_id: int) -> SupportRender | None:
                 "page_count": result.page_count,
                 "render_seconds": round(result.seconds, 3),
             }
-        SupportRender.objects.filter(pk=render.pk, status=SupportRender.Status.RUNNING).update(
-            status=SupportRender.Status.READY, inputs_hash=digest, finished_at=timezone.now(), **fields
-        )
+        with transaction.atomic():
+            SupportRender.objects.filter(pk=render.pk, status=SupportRender.Status.RUNNING).update(
+                status=SupportRender.Status.READY, inputs_hash=digest, finished_at=timezone.now(), **fields
+            )
+            render.refresh_from_db()
+            _record_rdd_document(render)
     except SoftTimeLimitExceeded:
         _fail(render, f"Le rendu a dépassé le délai de {conf.get('SUPPORTS_RENDER_TIME_LIMIT')} secondes.")
     except Exception as error:  # noqa: BLE001 - any failure is shown on the page, with the details in the log
@@ -145,3 +148,44 @@ def support_render(*, render_id: int) -> SupportRender | None:
         _fail(render, f"{type(error).__name__} : {error}")
     render.refresh_from_db()
     return render
+
+
+def _transmitted_rdd(meeting: Meeting):
+    from decisions.models import Rdd
+
+    return (
+        Rdd.objects.filter(meeting=meeting, status__in=(Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED))
+        .order_by("-version")
+        .first()
+    )
+
+
+def is_transmitted_rdd_document(render: SupportRender) -> bool:
+    """The RDD document of a transmitted RDD is rendered once and stored unchanged: never rendered again."""
+    return (
+        render.kind == SupportRender.Kind.RDD
+        and render.version == SupportRender.Version.FINAL
+        and _transmitted_rdd(render.meeting) is not None
+    )
+
+
+def _record_rdd_document(render: SupportRender) -> None:
+    """Write the SHA-256 of a transmitted RDD's document in the RDD's trail (once)."""
+    if not is_transmitted_rdd_document(render):
+        return
+    from decisions.models import TrailEntry
+    from decisions.services import rdd_record_document
+
+    rdd = _transmitted_rdd(render.meeting)
+    if not TrailEntry.objects.filter(rdd=rdd, action=TrailEntry.Action.DOCUMENT).exists():
+        rdd_record_document(rdd=rdd, sha256=render.sha256, page_count=render.page_count)
+
+
+def rdd_document_on_transmission(sender, rdd, **kwargs) -> None:
+    """Render the RDD's own PDF when it is transmitted (the task runs once the transmission commits)."""
+    transaction.on_commit(
+        lambda: support_request(
+            meeting=rdd.meeting, kind=SupportRender.Kind.RDD, version=SupportRender.Version.FINAL, user=None
+        ),
+        robust=True,  # a failed rendering shows on the supports page; it never undoes the transmission
+    )

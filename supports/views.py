@@ -8,7 +8,7 @@ secretariat generates.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -87,6 +87,10 @@ def support_download(request, slug, meeting_id, render_id):
     commission = commission_for(request.user, slug)
     meeting = _meeting(commission, meeting_id)
     stored = get_object_or_404(SupportRender, pk=render_id, meeting=meeting, status=SupportRender.Status.READY)
+    if stored.kind == SupportRender.Kind.RDD and not can_manage(request.user, commission):
+        # Members read an RDD once it is transmitted, like its page in the decisions app.
+        if not services.is_transmitted_rdd_document(stored):
+            raise Http404("Document introuvable.")
     prefix = "rdd" if stored.kind == SupportRender.Kind.RDD else "support"
     filename = f"{prefix}-{commission.slug}-{meeting.date:%Y-%m-%d}-{stored.version}.pdf"
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")

@@ -54,3 +54,11 @@ def approved(submitted, presidents):
 @pytest.fixture
 def transmitted(approved, alice):
     return services.rdd_transmit(rdd=approved, user=alice)
+
+
+@pytest.fixture(autouse=True)
+def quick_rdd_document(monkeypatch):
+    """Transmission renders the RDD's PDF (supports app); these workflow tests stand a one-page PDF in for it."""
+    from tests.supports.conftest import FakeRenderer
+
+    monkeypatch.setattr("supports.services.render_pdf", FakeRenderer())
