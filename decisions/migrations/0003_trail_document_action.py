@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0002_postgresql_freeze_triggers'),
+        ("decisions", "0002_postgresql_freeze_triggers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='trailentry',
-            name='action',
-            field=models.CharField(choices=[('creation', 'Création'), ('soumission', 'Soumission aux présidents'), ('approbation', 'Approbation'), ('renvoi', 'Renvoi au secrétariat'), ('approbation_complete', 'Approbation complète'), ('transmission', 'Transmission aux membres'), ('validation', 'Validation en séance'), ('nouvelle_version', 'Nouvelle version'), ('document', 'Document PDF enregistré')], max_length=30, verbose_name='action'),
+            model_name="trailentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("creation", "Création"),
+                    ("soumission", "Soumission aux présidents"),
+                    ("approbation", "Approbation"),
+                    ("renvoi", "Renvoi au secrétariat"),
+                    ("approbation_complete", "Approbation complète"),
+                    ("transmission", "Transmission aux membres"),
+                    ("validation", "Validation en séance"),
+                    ("nouvelle_version", "Nouvelle version"),
+                    ("document", "Document PDF enregistré"),
+                ],
+                max_length=30,
+                verbose_name="action",
+            ),
         ),
     ]
