@@ -5,10 +5,13 @@ DJANGO_DEBUG=1. The embedded default (no DATABASE_URL, no CELERY_BROKER_URL)
 is a SQLite file and eager Celery tasks, which is what `make demo` uses.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,7 +30,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with its site replaced by portal.admin_site.PortalAdminSite (second factor for admins).
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +42,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "health_check",
+    "ops",
     "members",
     "commissions",
     "decisions",
@@ -49,13 +59,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a flagged login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -86,6 +101,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -109,8 +129,30 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded and generated files: local files by default; an S3-compatible object store (MinIO, Ceph,
+# Scaleway, OVH, AWS…) when S3_BUCKET is set, so that several web nodes and workers share them.
+# Files stay private: downloads go through the portal's views (access checks), never a public URL.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            # Empty: boto3 looks for AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or an instance role itself.
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "default_acl": None,  # the bucket's policy (private)
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -119,6 +161,26 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest accepted upload, checked by portal.uploads (the proxy should refuse larger bodies too).
+UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Cache: Redis when CACHE_URL (or REDIS_URL) is set, shared by every web node; per-process memory otherwise.
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "portal",
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL doit être une adresse redis://, rediss:// ou unix://.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -142,7 +204,36 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = TIME_ZONE
+# Separate queues so that a burst of PDF renderings or of statistical imports never delays the
+# e-mails (default queue). Routed by task name pattern, first match wins. A worker started without
+# -Q consumes every queue below; on several machines start e.g. `-Q pdf` and `-Q celery,imports`.
+# CELERY_QUEUE_PREFIX lets two portals (e.g. staging and production) share one Redis.
+CELERY_QUEUE_PREFIX = env.str("CELERY_QUEUE_PREFIX", default="")
+CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_QUEUE_PREFIX}celery"
+# Each queue has its own routing key: with the default one ("celery") for all, the direct exchange
+# would copy every message into every queue, and each task would run once per queue.
+CELERY_TASK_QUEUES = tuple(
+    Queue(
+        CELERY_QUEUE_PREFIX + name,
+        Exchange(CELERY_TASK_DEFAULT_QUEUE, type="direct"),
+        routing_key=CELERY_QUEUE_PREFIX + name,
+    )
+    for name in ("celery", "pdf", "imports")
+)
+CELERY_TASK_ROUTES = {
+    "*.render_*": {"queue": f"{CELERY_QUEUE_PREFIX}pdf"},
+    "stats.tasks.*": {"queue": f"{CELERY_QUEUE_PREFIX}imports"},
+    "*.import_*": {"queue": f"{CELERY_QUEUE_PREFIX}imports"},
+}
+# /sante/ pings the workers (and checks that every queue above has one) when a broker is configured;
+# HEALTH_CHECK_CELERY_WORKERS=0 leaves that to another probe (the broker itself is still checked).
+HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=CELERY_BROKER_URL != "memory://")
 
+# Sessions end after 30 minutes without a request and 12 hours after the login at most
+# (portal.middleware.SessionLifetimeMiddleware); the key changes at every login (django.contrib.auth).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_MAX_LIFETIME = env.int("SESSION_MAX_LIFETIME_SECONDS", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -155,10 +246,71 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content security policy: only the portal's own scripts, styles, images and fonts; no inline script
+# or style (confirmations use static/js/confirm.js with data-confirm). Bootstrap's CSS draws its form
+# controls' icons with data: SVG images, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login throttling (django-axes): after 5 failures for the same user name from the same address, that
+# pair is locked out for AXES_COOLOFF_MINUTES. Behind a proxy every request may come from the proxy's
+# address: the lock then applies to the user name, which is what we want for an intranet.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_COOLOFF_MESSAGE = "Compte temporairement bloqué après trop de tentatives de connexion. Réessayez plus tard."
+AXES_PERMALOCK_MESSAGE = "Compte bloqué après trop de tentatives de connexion. Contactez un administrateur."
+AXES_VERBOSE = False  # our own records go to the "portal.security" logger
+
+# Two-factor authentication for the admin site (django-otp, TOTP): on unless ADMIN_REQUIRE_OTP=0,
+# also in the demo (`manage.py demo_otp` prints the demo admin's code).
+ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=True)
+OTP_TOTP_ISSUER = "Portail des commissions paritaires"
+
+# Retention periods, in days, applied by `manage.py purge_expired` (approved records are never touched).
+RETENTION_DAYS = {
+    "login_attempts": env.int("RETENTION_LOGIN_ATTEMPTS_DAYS", default=30),
+    "access_logs": env.int("RETENTION_ACCESS_LOGS_DAYS", default=365),
+    "revoked_calendar_tokens": env.int("RETENTION_REVOKED_CALENDAR_TOKENS_DAYS", default=90),
+}
+
+# Logs go to the standard error, one line per record; LOG_FORMAT=json writes one JSON object per line
+# (for a log collector). Security events (failed logins, lockouts, denied accesses) use the
+# "portal.security" logger, server errors with their incident id "portal.errors".
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "text"}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -22,3 +22,6 @@ STORAGES = {
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
+# The admin tests of each app log in with force_login, without a second factor; the second factor
+# itself (on in production) is proved by tests/security/test_admin_otp.py, which turns it on.
+ADMIN_REQUIRE_OTP = False

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-admin.site.site_header = "Portail des commissions paritaires — administration"
-admin.site.site_title = "Administration du portail"
+from portal.health import PortalHealthView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="commissions:list", permanent=False)),
@@ -14,4 +13,10 @@ urlpatterns = [
     path("rdd/", include("decisions.urls")),
     path("supports/", include("supports.urls")),
     path("admin/", admin.site.urls),
+    path("sante/", PortalHealthView.as_view(), name="health"),
 ]
+
+# Denied accesses are logged; a server error page shows an incident id that is also in the log.
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -14,6 +14,9 @@ from django.db import connection
 from commissions.models import SectionKind
 from tests.factories import CommissionFactory, SectionPresidencyFactory, UserFactory, seat_member
 
+# The browser tests drive the Debian package's Chromium (scripts/system-deps.sh installs it); none is downloaded.
+CHROMIUM = "/usr/bin/chromium"
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -30,6 +33,11 @@ def pytest_runtest_setup(item):
         pytest.skip(message)
     if item.get_closest_marker("broker") and not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
         message = "needs a Redis broker (set CELERY_BROKER_URL)"
+        if require:
+            pytest.fail(f"REQUIRE_POSTGRES=1 but the test would skip: {message}")
+        pytest.skip(message)
+    if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+        message = f"needs Chromium at {CHROMIUM} (scripts/system-deps.sh installs it as root)"
         if require:
             pytest.fail(f"REQUIRE_POSTGRES=1 but the test would skip: {message}")
         pytest.skip(message)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.urls import reverse
 
 from commissions.models import SectionKind
@@ -175,7 +176,8 @@ def test_accepting_the_invitation_sets_the_password(client, kern, alice, django_
     user.refresh_from_db()
     assert user.has_usable_password()
     assert user.check_password("Calanques-2026-bleues")
-    assert client.login(username="kern@example.org", password="Calanques-2026-bleues")
+    # django-axes throttles every authentication, so it needs the request (none from the test client).
+    assert client.login(request=HttpRequest(), username="kern@example.org", password="Calanques-2026-bleues")
 
 
 def test_the_invitation_link_works_only_once(client, kern, alice, django_capture_on_commit_callbacks):

@@ -1,0 +1,200 @@
+"""Accessibility of the main pages: axe-core finds nothing serious, the page is in French, focus is visible.
+
+axe-core comes inside the axe-playwright-python wheel (axe.min.js): nothing is
+fetched at run time. Every page checked is also saved as a screenshot in
+test-results/screenshots/, to be looked at, and axe's findings of any impact
+in test-results/axe/.
+"""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from commissions.composition_io import composition_xlsx
+from commissions.models import Attendance, Commission
+from commissions.services_meetings import agenda_item_add, attendance_record, meeting_create, meeting_members
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture
+def meeting(demo):
+    """A session of the PACA commission in four weeks, with a three-level agenda and some attendance."""
+    commission = Commission.objects.get(slug="cpr-paca-corse-lpp")
+    meeting = meeting_create(
+        commission=commission,
+        date=commission.today() + datetime.timedelta(days=28),
+        start_time=datetime.time(14),
+        end_time=datetime.time(17),
+        title="Séance plénière",
+        place="CPCAM des Bouches-du-Rhône, salle du conseil, Marseille",
+    )
+    agenda_item_add(
+        meeting=meeting,
+        title="Approbation du relevé de décisions",
+        content="<p>Le relevé de décisions de la séance du <strong>26 février</strong> est soumis à approbation.</p>",
+    )
+    files = agenda_item_add(meeting=meeting, title="Dossiers individuels", speaker="sociale")
+    sanctions = agenda_item_add(meeting=meeting, parent=files, title="Déconventionnements")
+    agenda_item_add(
+        meeting=meeting,
+        parent=sanctions,
+        title="Société Alpha Santé (Marseille)",
+        content="<table><thead><tr><th>Grief</th><th>Montant</th></tr></thead>"
+        "<tbody><tr><td>Facturation d'actes non réalisés</td><td>12 480,00 €</td></tr></tbody></table>",
+    )
+    agenda_item_add(meeting=meeting, title="Questions diverses")
+    for row in meeting_members(meeting)[:4]:
+        attendance_record(meeting=meeting, person=row.person, status=Attendance.Status.PRESENT)
+    return meeting
+
+
+def write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+class PageAudit:
+    """Visits pages one after the other: lang, axe-core, a screenshot; the blocking findings are kept for the end."""
+
+    def __init__(self, page: Page, results: Path):
+        self.page = page
+        self.results = results
+        self.axe = Axe()
+        self.count = 0
+        self.blocking: dict[str, list[dict]] = {}
+        self.summary: dict[str, dict[str, int]] = {}
+
+    def check(self, name: str) -> None:
+        self.count += 1
+        slug = f"{self.count:02d}-{name}"
+        expect(self.page.locator("html")).to_have_attribute("lang", "fr")
+        self.page.screenshot(path=self.results / "screenshots" / f"{slug}.png", full_page=True)
+        violations = self.axe.run(self.page).response["violations"]
+        write_json(self.results / "axe" / f"{slug}.json", violations)
+        self.summary[slug] = {}
+        for violation in violations:
+            impact = violation["impact"]
+            self.summary[slug][impact] = self.summary[slug].get(impact, 0) + 1
+            if impact in BLOCKING:
+                self.blocking.setdefault(slug, []).append(violation)
+
+    def report(self) -> str:
+        lines = []
+        for slug, violations in self.blocking.items():
+            for violation in violations:
+                targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+                lines.append(f"{slug}: {violation['id']} ({violation['impact']}) {violation['help']} — {targets}")
+        return "\n".join(lines)
+
+
+def test_the_main_pages_have_no_serious_accessibility_violations(meeting, page, log_in, tmp_path, pytestconfig):
+    commission = meeting.commission
+    base = f"/commissions/{commission.slug}"
+    # pytest-playwright's output folder, test-results/ unless --output says otherwise.
+    results = Path(pytestconfig.getoption("--output")).resolve()
+    audit = PageAudit(page, results)
+
+    page.goto("/compte/connexion/")
+    audit.check("connexion")
+    log_in("secretariat")
+    audit.check("mes-commissions")
+
+    page.goto(f"{base}/")
+    audit.check("commission")
+    page.goto(f"{base}/mandats/ajouter/")
+    audit.check("formulaire-mandat")
+    page.get_by_role("button", name="Ajouter le mandat").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    audit.check("formulaire-mandat-erreurs")
+
+    page.goto(f"{base}/composition/importer/")
+    audit.check("import-composition")
+    spreadsheet = tmp_path / "composition.xlsx"
+    spreadsheet.write_bytes(composition_xlsx(commission=commission, day=commission.today()))
+    page.get_by_label("Fichier de composition (CSV ou XLSX)").set_input_files(spreadsheet)
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aperçu de l'import de la composition")
+    audit.check("import-apercu")
+
+    page.goto(f"{base}/seances/")
+    audit.check("reunions")
+    page.goto(f"{base}/seances/nouvelle/")
+    audit.check("formulaire-reunion")
+    page.goto(meeting.get_absolute_url())
+    audit.check("reunion")
+    page.get_by_role("link", name="Modifier le point 2.1.1").click()
+    audit.check("point-ordre-du-jour")
+    page.goto(f"{base}/seances/{meeting.pk}/presences/")
+    audit.check("presences")
+    page.goto(f"{base}/seances/{meeting.pk}/convocation/")
+    audit.check("convocation")
+    page.goto("/commissions/une-commission-inconnue/")
+    audit.check("page-introuvable")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    log_in("membre")
+    page.goto(f"{base}/")
+    audit.check("commission-vue-membre")
+    page.goto(f"{base}/mandats/ajouter/")
+    audit.check("acces-refuse")
+
+    write_json(results / "axe" / "summary.json", audit.summary)
+    assert not audit.blocking, "axe-core, serious or critical violations:\n" + audit.report()
+
+
+def focus_indicator(page: Page) -> dict:
+    """How the focused element shows its focus: outline and box-shadow as computed by the browser."""
+    return page.evaluate(
+        r"""() => {
+            const element = document.activeElement;
+            const style = getComputedStyle(element);
+            const box = element.getBoundingClientRect();
+            const text = element.getAttribute('aria-label') || element.innerText || element.value || '';
+            return {
+                text: text.replace(/\s+/g, ' ').trim(),
+                tag: element.tagName.toLowerCase(),
+                outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+                shadow: style.boxShadow !== 'none',
+                visible: box.width > 1 && box.height > 1,
+            };
+        }"""
+    )
+
+
+def test_keyboard_users_log_in_and_always_see_where_the_focus_is(meeting, page):
+    page.goto("/compte/connexion/")
+    expect(page.get_by_label("Nom d’utilisateur")).to_be_focused()
+    page.keyboard.type("secretariat")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Mot de passe")).to_be_focused()
+    page.keyboard.type("demo-portail-2026")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes commissions")
+
+    page.goto(meeting.get_absolute_url())
+    # The first Tab reaches the skip link, which shows itself and leads to the content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au contenu")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    seen = []
+    for _ in range(80):
+        indicator = focus_indicator(page)
+        if indicator["tag"] == "body":  # past the last element: the focus left the page
+            break
+        seen.append(indicator)
+        assert indicator["visible"] and (indicator["outline"] or indicator["shadow"]), indicator
+        page.keyboard.press("Tab")
+    # The walk went through the navigation, the meeting's actions and the agenda's, up to the form at the end.
+    texts = [indicator["text"] for indicator in seen]
+    walk = " | ".join(texts)
+    assert texts[-1] == "Ajouter un point à l'ordre du jour", walk
+    for expected in ("Commissions", "Se déconnecter", "Présences", "Monter le point 02", "Modifier le point 2.1.1"):
+        assert any(text.startswith(expected) for text in texts), walk
