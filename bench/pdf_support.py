@@ -36,9 +36,9 @@ def table_html(rank: int) -> str:
 
 
 def build(pages: int):
-    from commissions.demo import load_demo
     from commissions.models import AgendaItem, Commission
     from commissions.services_meetings import meeting_create
+    from demo.compositions import load_demo
 
     load_demo()
     commission = Commission.objects.get(slug="cpr-paca-corse-lpp")

@@ -133,21 +133,25 @@ def transmitted_for(user) -> QuerySet[Rdd]:
 
 
 def approval_lines(rdd: Rdd) -> list[str]:
-    """The approval block as the documents write it: "Approuvé le 14/04/2025 par le Président, Mme KERN Colette".
+    """The approval block as the documents write it: "Approuvé le 14/04/2025 par la Présidente, Mme KERN Colette".
 
-    Président or Vice-Président of the commission: the presidency of the year on the day of the approval.
+    Président(e) or Vice-Président(e) of the commission: the presidency of the year of the session, whenever
+    the approval came (a 2025 session approved in January 2026 keeps its 2025 president).
     """
     from commissions.presidency import PresidencyUnknown, presidency_for
 
     commission = rdd.meeting.commission
     lines = []
     for approval in rdd.approvals.all():
+        feminine = approval.person.civility == "Mme"
         try:
-            presiding = presidency_for(commission, on=approval.approved_on).president_section == approval.section
-            role = "le Président" if presiding else "le Vice-Président"
+            presiding = presidency_for(commission, on=rdd.meeting.date).president_section == approval.section
+            title = "Président" if presiding else "Vice-Président"
+            role = f"la {title}e" if feminine else f"le {title}"
         except PresidencyUnknown:
             presiding = approval.section == SectionKind.SOCIAL
-            role = f"le président de la {SectionKind(approval.section).label.lower()}"
+            title = "la présidente" if feminine else "le président"
+            role = f"{title} de la {SectionKind(approval.section).label.lower()}"
         line = f"Approuvé le {approval.approved_on:%d/%m/%Y} par {role}, {approval.person.display_name}"
         lines.append((not presiding, line))
     return [line for _, line in sorted(lines)]

@@ -238,7 +238,9 @@ def inbox(request):
 @login_required
 def transmitted(request):
     """The transmitted RDDs of the user's commissions."""
-    return render(request, "decisions/transmitted.html", {"rdds": selectors.transmitted_for(request.user)})
+    return render(
+        request, "decisions/transmitted.html", {"rdds": selectors.transmitted_for(request.user), "nav": "transmitted"}
+    )
 
 
 # Content actions (secretariat, drafts only)

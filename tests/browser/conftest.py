@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from commissions.demo import DEMO_PASSWORD, load_demo
+from demo.compositions import DEMO_PASSWORD, load_demo
 from tests.conftest import CHROMIUM
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from commissions.demo import load_demo
 from commissions.models import Commission, Mandate, PresidencyDesignation, SectionPresidency
+from demo.compositions import load_demo
 from members.models import Person
 
 D = datetime.date

@@ -204,7 +204,7 @@ def test_the_approval_block_is_written_as_the_documents_do(client, rdd, alice, p
 
     page = client.get(rdd.get_absolute_url()).content.decode()
 
-    president = page.index("Approuvé le 14/04/2025 par le Président, Mme KERN Colette")
+    president = page.index("Approuvé le 14/04/2025 par la Présidente, Mme KERN Colette")
     vice = page.index("Approuvé le 05/04/2025 par le Vice-Président, M. ROUSSEL Philippe")
     assert president < vice
 

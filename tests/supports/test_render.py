@@ -2,17 +2,15 @@
 
 import datetime
 import io
-import re
 
 import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
-from commissions.demo import load_demo
 from commissions.models import AgendaItem, ContentBlock, Meeting
 from commissions.services_meetings import agenda_item_add, meeting_create
+from demo.loader import load_all
 from supports.context import support_context
-from supports.demo import demo_meeting
 from supports.pdf import render_pdf
 from tests.factories import OrganisationFactory, PersonFactory, SeatFactory
 
@@ -21,10 +19,10 @@ from .conftest import pdf_pages, pdftoppm_pages
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The final support of the demo session of 26/02/2025 (PACA–Corse CPR) with its approved RDD, rendered once."""
+    """The final support of the demo session of 26/02/2025 (PACA–Corse CPR, document 001), rendered once."""
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        meeting = demo_meeting(with_rdd=True)
+        load_all()
+        meeting = Meeting.objects.get(commission__slug="cpr-paca-corse-lpp", date=datetime.date(2025, 2, 26))
         context = support_context(meeting, version="final")
         result = render_pdf(context)
         transaction.set_rollback(True)
@@ -33,9 +31,10 @@ def demo(django_db_setup, django_db_blocker):
 
 def test_the_demo_support_has_the_numbered_agenda(demo):
     agenda = next(page for page in demo["pages"] if page.startswith("ORDRE DU JOUR"))
-    for number, title in (("01", "VALIDATION DU RELEVÉ"), ("03", "AIDES À LA TÉLÉTRANSMISSION"), ("3.1", "Bilan")):
+    for number, title in (("01", "APPROBATION DU RELEVÉ"), ("03", "AIDES À LA TÉLÉTRANSMISSION"), ("4.1", "Bilan")):
         assert f"{number} {title}" in agenda
-    assert "4.2 L'appli carte Vitale" in agenda
+    assert "5.4 L'appli carte Vitale" in agenda
+    assert "08 QUESTIONS DE LA PROFESSION" in agenda
 
 
 def test_the_demo_support_names_the_presidency_and_the_composition(demo):
@@ -58,7 +57,7 @@ def test_the_demo_support_shows_the_secretariat_cnil_notice_and_next_date(demo):
 
 def test_each_item_has_its_number_and_speaker(demo):
     item = next(page for page in demo["pages"] if "ORDONNANCE NUMÉRIQUE" in page and "Intervenant" in page)
-    assert "4.1 – ORDONNANCE NUMÉRIQUE Intervenant : Section sociale" in item
+    assert "5.3 – ORDONNANCE NUMÉRIQUE Intervenant : Section sociale" in item
 
 
 def test_the_attached_table_is_french_formatted(demo):
@@ -84,8 +83,10 @@ def test_the_rdd_pages_carry_the_pictogram_decisions_and_approvals(demo):
         assert "Relevé de décisions" in demo["pages"][index]
         assert reader.pages[index].images or "/XObject" in reader.pages[index]["/Resources"]
     text = " ".join(demo["pages"])
-    assert re.search(r"Approuvé le \d\d/\d\d/\d{4} par le (Vice-)?Président, Mme KERN Colette", text)
-    assert "1- Question : Point à date du déploiement de la e-prescription" in text
+    assert "Approuvé le 14/04/2025 par la Présidente, Mme KERN Colette" in text
+    assert "Approuvé le 05/04/2025 par le Vice-Président, M. ROUSSEL Philippe" in text
+    assert "2- Question : Point à date du déploiement de la e-prescription" in text
+    assert "Hors compétence de la commission" in text
 
 
 def test_the_support_is_a_tagged_pdf_ua_document_in_french(demo):

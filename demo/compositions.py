@@ -10,9 +10,7 @@ import unicodedata
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from members.models import Organisation, OrganisationAlias, Person
-
-from .models import (
+from commissions.models import (
     Commission,
     CompositionChange,
     Mandate,
@@ -21,7 +19,8 @@ from .models import (
     SectionKind,
     SectionPresidency,
 )
-from .services import sections_ensure
+from commissions.services import sections_ensure
+from members.models import Organisation, OrganisationAlias, Person
 
 DEMO_PASSWORD = "demo-portail-2026"
 D = datetime.date

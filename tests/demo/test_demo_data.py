@@ -1,0 +1,238 @@
+"""The demo meetings, RDDs and tables (decisions.demo, stats.demo) loaded by `load_demo`."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from commissions.models import AgendaItem, Commission, ContentBlock, Meeting, Speaker
+from commissions.services_meetings import agenda_flat
+from decisions import services
+from decisions.models import (
+    Approval,
+    Commitment,
+    CommitmentUpdate,
+    Decision,
+    ItemRecord,
+    Question,
+    Rdd,
+    TrailEntry,
+)
+from decisions.selectors import approval_lines, follow_ups
+from demo.meetings import AMOUNTS_PACA, SESAM_DEPARTMENTS, UPCOMING_TITLE, load_demo_meetings, upcoming_day
+from demo.tables import load_demo_tables
+from stats.models import StatColumn, StatRow, StatTable, StatValue
+from supports.context import cnil_notice
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (
+    Meeting,
+    AgendaItem,
+    ContentBlock,
+    Rdd,
+    ItemRecord,
+    Decision,
+    Commitment,
+    CommitmentUpdate,
+    Question,
+    Approval,
+    TrailEntry,
+    StatTable,
+    StatColumn,
+    StatRow,
+    StatValue,
+)
+
+
+def snapshot() -> dict:
+    state = {model.__name__: sorted(model.objects.values_list("pk", flat=True)) for model in MODELS}
+    state["meetings"] = sorted(Meeting.objects.values_list("pk", "date", "status", "presided_by_id", "updated_at"))
+    state["items"] = sorted(AgendaItem.objects.values_list("pk", "parent_id", "position", "title", "updated_at"))
+    state["rdds"] = sorted(Rdd.objects.values_list("pk", "status", "submitted_at", "approved_at", "transmitted_at"))
+    state["approvals"] = sorted(Approval.objects.values_list("pk", "section", "person_id", "approved_on"))
+    state["tables"] = sorted(StatTable.objects.values_list("pk", "file_hash", "agenda_item_id"))
+    return state
+
+
+@pytest.fixture
+def demo(frozen_today):
+    call_command("load_demo")
+
+
+def paca() -> Commission:
+    return Commission.objects.get(slug="cpr-paca-corse-lpp")
+
+
+def session(slug: str, day: datetime.date) -> Meeting:
+    return Meeting.objects.get(commission__slug=slug, date=day)
+
+
+def paca_2025_rdd() -> Rdd:
+    return Rdd.objects.get(meeting=session("cpr-paca-corse-lpp", datetime.date(2025, 2, 26)), version=1)
+
+
+def upcoming() -> Meeting:
+    return Meeting.objects.get(commission=paca(), title=UPCOMING_TITLE)
+
+
+def test_loading_twice_gives_the_same_state(demo, capsys):
+    first = snapshot()
+    assert len(first["Meeting"]) == 6 and len(first["StatTable"]) == 5 and len(first["Approval"]) == 2
+
+    call_command("load_demo")
+    assert snapshot() == first
+    load_demo_meetings()
+    load_demo_tables()
+    assert snapshot() == first
+    assert "Séance de démonstration du 14/12/2026" in capsys.readouterr().out
+
+
+def test_the_upcoming_session_is_not_created_again_on_another_day(demo, frozen_today):
+    first = upcoming()
+    frozen_today.shift(datetime.timedelta(days=40))
+    call_command("load_demo")
+
+    assert Meeting.objects.filter(commission=paca(), title=UPCOMING_TITLE).get() == first
+    assert first.date == datetime.date(2026, 12, 14)  # 22/11/2026 + 21 days is a Sunday: the Monday after
+
+
+def test_the_upcoming_day_is_a_weekday_three_weeks_ahead():
+    assert upcoming_day(datetime.date(2026, 11, 22)) == datetime.date(2026, 12, 14)
+    assert upcoming_day(datetime.date(2026, 11, 23)) == datetime.date(2026, 12, 14)
+    assert upcoming_day(datetime.date(2026, 11, 24)) == datetime.date(2026, 12, 15)
+
+
+def test_the_paca_2025_rdd_was_approved_on_the_dates_of_001_and_transmitted(demo):
+    rdd = paca_2025_rdd()
+
+    assert rdd.status == Rdd.Status.TRANSMITTED
+    approvals = {a.section: (a.approved_on, a.person.last_name) for a in rdd.approvals.select_related("person")}
+    assert approvals == {
+        "professionnelle": (datetime.date(2025, 4, 5), "ROUSSEL"),
+        "sociale": (datetime.date(2025, 4, 14), "KERN"),
+    }
+    assert approval_lines(rdd) == [
+        "Approuvé le 14/04/2025 par la Présidente, Mme KERN Colette",
+        "Approuvé le 05/04/2025 par le Vice-Président, M. ROUSSEL Philippe",
+    ]
+    check = services.trail_verify(rdd)
+    assert check.intact, check.reason
+    actions = list(rdd.trail.values_list("action", flat=True))
+    assert actions == ["creation", "soumission", "approbation", "approbation", "approbation_complete", "transmission"]
+    assert rdd.meeting.presided_by.last_name == "ROUSSEL"  # 001: presided by the professional section's president
+
+
+def test_the_paca_2025_session_has_the_agenda_questions_and_decisions_of_001(demo):
+    meeting = session("cpr-paca-corse-lpp", datetime.date(2025, 2, 26))
+    numbers = {node.item.title: node.number for node in agenda_flat(meeting)}
+    assert numbers["Désignation de la présidence 2025"] == "2.1"
+    assert numbers[AMOUNTS_PACA] == "4.1"
+    assert numbers[SESAM_DEPARTMENTS] == "5.1"
+    assert numbers["Transition écologique"] == "06"  # "06. TRANSITION ECOLOGIQUE" in 001
+    assert numbers["Questions de la profession"] == "08"
+
+    rdd = paca_2025_rdd()
+    assert rdd.preamble.startswith("Lors de cette commission, la Présidence a été donnée au Président")
+    assert "Est désignée Présidente de la commission : Mme KERN Colette." in Decision.objects.filter(
+        item_record__rdd=rdd
+    ).values_list("text", flat=True)
+    questions = list(rdd.questions.order_by("position"))
+    assert len(questions) == 6
+    assert questions[1].post_commission and questions[1].answer.startswith("Le recours aux ordonnances numériques")
+    assert questions[5].out_of_scope
+    item = AgendaItem.objects.get(meeting=meeting, title="Aides à la télétransmission")
+    assert "<li>Facturation en mode sécurisé SESAM-Vitale : 300 €.</li>" in item.content
+
+
+def test_the_paca_amounts_table_holds_the_value_of_the_documents(demo):
+    table = StatTable.objects.get(commission=paca(), kind="montants")
+    value = StatValue.objects.get(
+        row__table=table, row__label="Appareils matériels de traitements", column__header="Régime général / Montant"
+    )
+
+    assert value.value == Decimal("261355100")
+    assert table.agenda_item.title == AMOUNTS_PACA
+    assert table.agenda_item.meeting.date == datetime.date(2025, 2, 26)
+    sesam = StatTable.objects.get(commission=paca(), agenda_item__title=SESAM_DEPARTMENTS)
+    assert sesam.rows.count() == 7
+
+
+def test_the_reunion_session_of_002_with_its_commitments(demo):
+    meeting = session("cpr-reunion-lpp", datetime.date(2023, 7, 6))
+    agenda = [(node.number, node.item.speaker) for node in agenda_flat(meeting)]
+    assert [number for number, _ in agenda] == [
+        "01", "1.1", "1.2", "02", "2.1", "2.2", "03", "04", "4.1", "4.2", "4.3", "05", "06", "6.1", "6.2",
+    ]  # fmt: skip
+    assert agenda[0][1] == Speaker.SECRETARIAT and agenda[4][1] == Speaker.SOCIAL
+    assert "15/03/2023" in agenda_flat(meeting)[0].item.content
+
+    rdd = Rdd.objects.get(meeting=meeting)
+    rows = follow_ups(rdd)
+    assert [row.here[0].status for row in rows] == [
+        "Sera traité avec le sujet du DMP.",
+        "En attente du lancement de la campagne d'information.",
+        "Attente du retour de la profession sur la modification de leur courrier de signalement.",
+    ]
+    assert rows[2].here[0].note == "Recommandation aux syndicats locaux d'informer leurs représentations nationales."
+    assert all(row.commitment.rdd.meeting.date == datetime.date(2022, 9, 30) for row in rows)
+
+
+def test_the_cote_d_or_session_of_004(demo):
+    meeting = session("cpl-pharmaciens-cote-dor", datetime.date(2025, 2, 17))
+
+    assert len(agenda_flat(meeting)) == 7
+    assert "26/05/2025" in meeting.next_meeting_note and "24/11/2025" in meeting.next_meeting_note
+    assert meeting.presided_by.last_name == "BARD"  # 004: M. BARD presides in 2025
+    attached = set(StatTable.objects.filter(agenda_item__meeting=meeting).values_list("kind", flat=True))
+    assert attached == {"montants", "indicateurs"}
+
+
+def test_the_cnil_notice_is_the_documents_text(demo):
+    notice = cnil_notice(paca())
+    assert "Commission Nationale de l'Informatique et des Libertés" in notice
+    assert "délibération n°2014-432 du 23 octobre 2014" in notice
+
+
+def test_the_upcoming_session_has_a_draft_rdd_with_content(demo):
+    meeting = upcoming()
+    rdd = Rdd.objects.get(meeting=meeting)
+
+    assert (meeting.start_time, meeting.status) == (datetime.time(10, 0), Meeting.Status.PLANNED)
+    titles = [node.item.title for node in agenda_flat(meeting)]
+    assert titles[0] == "Validation du relevé de décisions de la séance du 26/02/2025"
+    assert titles[-3:] == ["Suivi des engagements", "Questions de la profession", "Questions diverses"]
+    assert rdd.status == Rdd.Status.DRAFT
+    assert rdd.item_records.exclude(summary="").count() == 1
+    assert Decision.objects.filter(item_record__rdd=rdd).count() == 1
+    assert rdd.commitments.count() == 1 and rdd.questions.count() == 1
+    assert rdd.commitment_updates.count() == 1  # the follow-up of the commitment of 26/02/2025
+
+
+def test_the_demo_accounts_take_the_upcoming_rdd_through_the_workflow(demo, frozen_today):
+    rdd = Rdd.objects.get(meeting=upcoming())
+    secretariat, kern, roussel = (User.objects.get(username=name) for name in ("secretariat", "kern", "roussel"))
+
+    services.rdd_submit(rdd=rdd, user=secretariat)
+    services.rdd_approve(rdd=rdd, user=roussel)
+    frozen_today.shift(datetime.timedelta(days=2))
+    services.rdd_approve(rdd=rdd, user=kern)
+    services.rdd_transmit(rdd=rdd, user=secretariat)
+
+    rdd.refresh_from_db()
+    assert rdd.status == Rdd.Status.TRANSMITTED
+    assert sorted(rdd.approvals.values_list("approved_on", flat=True)) == [
+        datetime.date(2026, 11, 22),
+        datetime.date(2026, 11, 24),
+    ]
+    assert services.trail_verify(rdd).intact
+
+
+def test_the_past_rdds_do_not_depend_on_the_day_of_loading():
+    with time_machine.travel("2031-03-03 08:00:00+00:00", tick=False):
+        call_command("load_demo")
+        assert paca_2025_rdd().status == Rdd.Status.TRANSMITTED
+        assert upcoming().date == datetime.date(2031, 3, 24)
