@@ -232,7 +232,9 @@ def rdd_edit(request, rdd_id):
 @login_required
 def inbox(request):
     """ "RDD à approuver": the submitted RDDs the user must approve as a current section president."""
-    return render(request, "decisions/inbox.html", {"pending": selectors.awaiting_approval(request.user)})
+    return render(
+        request, "decisions/inbox.html", {"pending": selectors.awaiting_approval(request.user), "nav": "inbox"}
+    )
 
 
 @login_required
