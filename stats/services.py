@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from commissions.models import AgendaItem, Commission
 
@@ -34,9 +35,18 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def table_parse(*, data: bytes, file_name: str, kind: str = AUTO, sheet: str = "") -> ParsedTable:
-    """The parsed table of a file (FileRejected with French problems by line and column)."""
-    return parse_table(read_grid(data, file_name, sheet=sheet or None), kind)
+# Above this many rows, a confirmed file is parsed and stored by a Celery task (its progress on the page).
+LARGE_TABLE_ROWS = 5000
+
+
+def table_parse(
+    *, data: bytes, file_name: str, kind: str = AUTO, sheet: str = "", subtotals: list[int] | None = None
+) -> ParsedTable:
+    """The parsed table of a file (FileRejected with French problems by line and column).
+
+    `subtotals`: lines declared as subtotals in the preview (None: recognised automatically).
+    """
+    return parse_table(read_grid(data, file_name, sheet=sheet or None), kind, subtotals)
 
 
 def preamble_hints(preamble: list[str]) -> dict:
@@ -132,10 +142,18 @@ def _store_cells(table: StatTable, parsed: ParsedTable) -> None:
 
 
 def table_import(
-    *, commission: Commission, data: bytes, file_name: str, kind: str, meta: TableMeta, sheet: str = "", user=None
+    *,
+    commission: Commission,
+    data: bytes,
+    file_name: str,
+    kind: str,
+    meta: TableMeta,
+    sheet: str = "",
+    user=None,
+    subtotals: list[int] | None = None,
 ) -> tuple[StatTable, bool]:
     """Parse and store a file in one go (the command line and the confirm step)."""
-    parsed = table_parse(data=data, file_name=file_name, kind=kind, sheet=sheet)
+    parsed = table_parse(data=data, file_name=file_name, kind=kind, sheet=sheet, subtotals=subtotals)
     return table_store(
         commission=commission, parsed=parsed, meta=meta, digest=file_hash(data), file_name=file_name, user=user
     )
@@ -174,11 +192,30 @@ def pending_meta(pending: PendingUpload) -> TableMeta:
     )
 
 
+def pending_declare_subtotals(*, pending: PendingUpload, lines: list[int] | None) -> PendingUpload:
+    """Keep the subtotal rows declared in the preview (lines of the file), or None for automatic recognition."""
+    pending.subtotal_lines = None if lines is None else sorted({int(line) for line in lines})
+    pending.save(update_fields=["subtotal_lines", "updated_at"])
+    return pending
+
+
+def pending_row_count(pending: PendingUpload) -> int:
+    """Rows of the uploaded file (lines of a CSV, rows of the sheet), to choose between now and a task."""
+    data = bytes(pending.content)
+    if data[:4] != b"PK\x03\x04":
+        return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return len(read_grid(data, pending.file_name, sheet=pending.sheet or None).rows)
+
+
+def pending_is_large(pending: PendingUpload) -> bool:
+    return pending_row_count(pending) > LARGE_TABLE_ROWS
+
+
 def pending_confirm(*, pending: PendingUpload, user) -> tuple[StatTable, bool]:
     """Store the previewed file and forget the upload, all in one transaction."""
     with transaction.atomic():
         locked = PendingUpload.objects.select_for_update().filter(pk=pending.pk).first()
-        if locked is None:
+        if locked is None or locked.status != PendingUpload.Status.PREVIEW:
             raise FileRejected("Ce dépôt a déjà été confirmé ou abandonné.")
         table, created = table_import(
             commission=locked.commission,
@@ -188,9 +225,94 @@ def pending_confirm(*, pending: PendingUpload, user) -> tuple[StatTable, bool]:
             meta=pending_meta(locked),
             sheet=locked.sheet,
             user=user,
+            subtotals=locked.subtotal_lines,
         )
         locked.delete()
     return table, created
+
+
+def pending_queue(*, pending: PendingUpload) -> bool:
+    """Confirm a large file: a Celery task parses and stores it (queued once this transaction commits).
+
+    Also the retry of a failed import, or of one whose worker stopped giving news 15 minutes ago (killed);
+    False when there is nothing to queue (stored, or running).
+    """
+    from django.utils import timezone
+
+    from .tasks import import_pending_table
+
+    stale = timezone.now() - datetime.timedelta(minutes=15)
+    with transaction.atomic():
+        updated = (
+            PendingUpload.objects.filter(pk=pending.pk)
+            .exclude(status=PendingUpload.Status.DONE)
+            .exclude(status=PendingUpload.Status.RUNNING, updated_at__gte=stale)
+            .update(status=PendingUpload.Status.QUEUED, progress=0, stage="En attente", error_report="")
+        )
+        if updated:
+            transaction.on_commit(lambda: import_pending_table.delay(pending.pk))
+    return bool(updated)
+
+
+def pending_process(*, pending_id: int) -> PendingUpload | None:
+    """The task's work: parse and store a confirmed file, all or nothing; safe to run again.
+
+    A worker killed in the middle leaves no table (one transaction) and the upload "en cours": after 15 minutes
+    without news it can be claimed again (the task is acknowledged late, so the broker redelivers it too).
+    """
+    from django.utils import timezone
+
+    stale = timezone.now() - datetime.timedelta(minutes=15)
+    claimed = (
+        PendingUpload.objects.filter(pk=pending_id)
+        .filter(
+            Q(status__in=[PendingUpload.Status.QUEUED, PendingUpload.Status.FAILED])
+            | Q(status=PendingUpload.Status.RUNNING, updated_at__lt=stale)
+        )
+        .update(status=PendingUpload.Status.RUNNING, progress=5, stage="Lecture du fichier", updated_at=timezone.now())
+    )
+    if claimed != 1:
+        return None  # already stored, abandoned, or being processed by another worker
+    pending = PendingUpload.objects.select_related("commission", "uploaded_by").get(pk=pending_id)
+
+    def progress(percent: int, stage: str) -> None:
+        PendingUpload.objects.filter(pk=pending_id).update(progress=percent, stage=stage, updated_at=timezone.now())
+
+    try:
+        data = bytes(pending.content)
+        parsed = table_parse(
+            data=data,
+            file_name=pending.file_name,
+            kind=pending.kind,
+            sheet=pending.sheet,
+            subtotals=pending.subtotal_lines,
+        )
+        progress(50, f"Enregistrement de {len(parsed.rows)} lignes")
+        with transaction.atomic():
+            table, _ = table_store(
+                commission=pending.commission,
+                parsed=parsed,
+                meta=pending_meta(pending),
+                digest=file_hash(data),
+                file_name=pending.file_name,
+                user=pending.uploaded_by,
+            )
+            PendingUpload.objects.filter(pk=pending_id).update(
+                status=PendingUpload.Status.DONE,
+                progress=100,
+                stage="Terminé",
+                table=table,
+                content=b"",
+                error_report="",
+                updated_at=timezone.now(),
+            )
+    except (FileRejected, ValidationError) as error:
+        report = error.report() if isinstance(error, FileRejected) else " ".join(error.messages)
+        PendingUpload.objects.filter(pk=pending_id).update(
+            status=PendingUpload.Status.FAILED, stage="Fichier refusé", error_report=report, updated_at=timezone.now()
+        )
+    pending.refresh_from_db()
+    return pending
 
 
 def table_attach(*, table: StatTable, agenda_item: AgendaItem | None) -> StatTable:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("depots/<int:pending_id>/", views.pending_preview, name="preview"),
     path("depots/<int:pending_id>/confirmer/", views.pending_confirm, name="confirm"),
     path("depots/<int:pending_id>/abandonner/", views.pending_discard, name="discard"),
+    path("depots/<int:pending_id>/relancer/", views.pending_retry, name="retry"),
     path("calculer/", views.table_derive, name="derive"),
     path("aides-teletransmission/", views.aids, name="aids"),
     path("<int:table_id>/", views.table_detail, name="detail"),

@@ -81,7 +81,13 @@ def table_list(request, slug):
             "tables": tables_for(commission),
             "can_manage": manage,
             "derive_form": _derive_form(commission) if manage else None,
-            "pending": PendingUpload.objects.filter(commission=commission).order_by("-created_at") if manage else [],
+            "pending": (
+                PendingUpload.objects.filter(commission=commission)
+                .exclude(status=PendingUpload.Status.DONE)
+                .order_by("-created_at")
+                if manage
+                else []
+            ),
         },
     )
 
@@ -137,17 +143,41 @@ def _pending(commission, pending_id: int) -> PendingUpload:
     return get_object_or_404(PendingUpload, pk=pending_id, commission=commission)
 
 
+PREVIEW_ROWS = 300  # rows shown (and declarable as subtotals) in the preview of a large file
+
+
 @login_required
 def pending_preview(request, slug, pending_id):
     commission = commission_for(request.user, slug, manage=True)
     pending = _pending(commission, pending_id)
+    if pending.status == PendingUpload.Status.DONE and pending.table_id:
+        return redirect(pending.table.get_absolute_url())
+    if pending.status != PendingUpload.Status.PREVIEW:
+        # Queued, running or failed in the task: the progress page (it reloads itself while the task runs).
+        return render(request, "stats/pending_progress.html", {"commission": commission, "pending": pending})
     parsed, problems = None, []
     try:
         parsed = services.table_parse(
-            data=bytes(pending.content), file_name=pending.file_name, kind=pending.kind, sheet=pending.sheet
+            data=bytes(pending.content),
+            file_name=pending.file_name,
+            kind=pending.kind,
+            sheet=pending.sheet,
+            subtotals=pending.subtotal_lines,
         )
     except FileRejected as error:
         problems = error.problems
+    if request.method == "POST" and parsed is not None:
+        if request.POST.get("action") == "auto":
+            services.pending_declare_subtotals(pending=pending, lines=None)
+            messages.info(request, "Les sous-totaux sont de nouveau reconnus automatiquement.")
+        else:
+            shown = {row.line for row in parsed.rows[:PREVIEW_ROWS]}
+            checked = {int(value) for value in request.POST.getlist("subtotal") if value.isdigit()} & shown
+            # Rows beyond those shown keep their current status.
+            kept = {row.line for row in parsed.rows[PREVIEW_ROWS:] if row.is_subtotal}
+            services.pending_declare_subtotals(pending=pending, lines=sorted(checked | kept))
+            messages.success(request, "Sous-totaux déclarés : les contrôles de cohérence en tiennent compte.")
+        return redirect("statistics:preview", slug=commission.slug, pending_id=pending.pk)
     duplicate = StatTable.objects.filter(commission=commission, file_hash=pending.file_hash).first()
     return render(
         request,
@@ -156,8 +186,11 @@ def pending_preview(request, slug, pending_id):
             "commission": commission,
             "pending": pending,
             "parsed": parsed,
+            "rows": parsed.rows[:PREVIEW_ROWS] if parsed else [],
+            "hidden_rows": max(len(parsed.rows) - PREVIEW_ROWS, 0) if parsed else 0,
             "problems": problems,
             "duplicate": duplicate,
+            "large": parsed is not None and services.pending_is_large(pending),
             "kind_label": dict(services.StatTable._meta.get_field("kind").choices).get(pending.kind, pending.kind),
         },
     )
@@ -168,7 +201,13 @@ def pending_preview(request, slug, pending_id):
 def pending_confirm(request, slug, pending_id):
     commission = commission_for(request.user, slug, manage=True)
     pending = _pending(commission, pending_id)
+    if pending.status != PendingUpload.Status.PREVIEW:
+        return redirect("statistics:preview", slug=commission.slug, pending_id=pending.pk)
     try:
+        if services.pending_is_large(pending):
+            services.pending_queue(pending=pending)
+            messages.success(request, "L'import est lancé : son avancement s'affiche ci-dessous.")
+            return redirect("statistics:preview", slug=commission.slug, pending_id=pending.pk)
         table, created = services.pending_confirm(pending=pending, user=request.user)
     except (FileRejected, ValidationError) as error:
         messages.error(request, str(error) if isinstance(error, FileRejected) else " ".join(error.messages))
@@ -182,9 +221,27 @@ def pending_confirm(request, slug, pending_id):
 
 @require_POST
 @login_required
+def pending_retry(request, slug, pending_id):
+    commission = commission_for(request.user, slug, manage=True)
+    pending = _pending(commission, pending_id)
+    if pending.status == PendingUpload.Status.DONE:
+        messages.info(request, "Ce tableau est déjà importé.")
+    elif services.pending_queue(pending=pending):
+        messages.success(request, "L'import a été relancé.")
+    else:
+        messages.info(request, "L'import est en cours : il pourra être relancé s'il ne progresse plus.")
+    return redirect("statistics:preview", slug=commission.slug, pending_id=pending.pk)
+
+
+@require_POST
+@login_required
 def pending_discard(request, slug, pending_id):
     commission = commission_for(request.user, slug, manage=True)
-    _pending(commission, pending_id).delete()
+    pending = _pending(commission, pending_id)
+    if pending.status in (PendingUpload.Status.QUEUED, PendingUpload.Status.RUNNING):
+        messages.error(request, "L'import de ce dépôt est en cours : il ne peut pas être abandonné maintenant.")
+        return redirect("statistics:preview", slug=commission.slug, pending_id=pending.pk)
+    pending.delete()
     messages.info(request, "Le dépôt a été abandonné.")
     return redirect("statistics:list", slug=commission.slug)
 

@@ -183,3 +183,29 @@ def test_the_copy_path_loads_the_extract_on_postgresql(commission):
         period_end=datetime.date(2024, 12, 31),
     )
     assert _derived_value(table, "Orthèses", "Evolutions France") == Decimal("0.6")
+
+
+def _many_lines(count: int, bad_at: int | None = None) -> bytes:
+    lines = [HEADER]
+    for number in range(count):
+        amount = "12x" if number == bad_at else f"{number}\u00a0000,5"
+        lines.append(f"2024-01-01;2024-12-31;{number % 95 + 1:03d};Poste {number % 7};RG;{amount};\n")
+    return "".join(lines).encode()
+
+
+@pytest.mark.django_db
+def test_an_extract_read_by_blocks_keeps_its_line_numbers_and_is_all_or_nothing(monkeypatch):
+    from stats.extract import _ChunkReader
+
+    monkeypatch.setattr(_ChunkReader, "BLOCK_BYTES", 1000)  # some 20 lines a block
+    extract, _ = extract_create(data=_many_lines(300), file_name="blocs.csv", title="Par blocs")
+    extract = extract_process(extract_id=extract.pk)
+    assert extract.status == NationalExtract.Status.DONE and extract.rows_total == 300
+    stored = ExtractLine.objects.get(extract=extract, line=251)  # line 251 of the file: its 250th line of data
+    assert (stored.territory, stored.poste, stored.amount) == ("60", "Poste 4", Decimal("249000.50"))
+    # A bad cell in a late block: the report names its line, and no line of the earlier blocks is kept.
+    bad, _ = extract_create(data=_many_lines(300, bad_at=280), file_name="mauvais.csv", title="Mauvais")
+    bad = extract_process(extract_id=bad.pk)
+    assert bad.status == NationalExtract.Status.FAILED
+    assert "Ligne 282, colonne F (« montant ») : « 12x » n'est pas un nombre." in bad.error_report
+    assert not ExtractLine.objects.filter(extract=bad).exists()
