@@ -13,10 +13,11 @@ so that the tests that run after these ones keep Django's guard.
 """
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from demo.compositions import DEMO_PASSWORD, load_demo
+from demo.loader import load_all
 from tests.conftest import CHROMIUM
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -111,3 +112,20 @@ def log_in(page: Page):
         return page
 
     return log_in_as
+
+
+@pytest.fixture
+def full_demo(live_server):
+    """All the demo of `make demo` (demo.loader.load_all): compositions and accounts, the meetings and their RDDs
+    (the PACA one of 26/02/2025 transmitted, a draft one for the upcoming "Séance de démonstration"), the tables."""
+    return load_all()
+
+
+@pytest.fixture
+def log_out(page: Page):
+    def log_out_now() -> Page:
+        page.get_by_role("button", name="Se déconnecter").click()
+        expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
+        return page
+
+    return log_out_now

@@ -12,11 +12,18 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from commissions.composition_io import composition_xlsx
-from commissions.models import Attendance, Commission
+from commissions.models import Attendance, Commission, Meeting
 from commissions.services_meetings import agenda_item_add, attendance_record, meeting_create, meeting_members
+from decisions.models import Rdd
+from decisions.services import rdd_submit as submit
+from demo.meetings import PACA_2025_DAY, UPCOMING_TITLE
+from demo.tables import DATA as DEMO_TABLES
+from stats.models import StatTable
+from supports.services import support_request
 
 pytestmark = pytest.mark.browser
 
@@ -63,11 +70,11 @@ def write_json(path: Path, data) -> None:
 class PageAudit:
     """Visits pages one after the other: lang, axe-core, a screenshot; the blocking findings are kept for the end."""
 
-    def __init__(self, page: Page, results: Path):
+    def __init__(self, page: Page, results: Path, first: int = 1):
         self.page = page
         self.results = results
         self.axe = Axe()
-        self.count = 0
+        self.count = first - 1
         self.blocking: dict[str, list[dict]] = {}
         self.summary: dict[str, dict[str, int]] = {}
 
@@ -84,6 +91,12 @@ class PageAudit:
             self.summary[slug][impact] = self.summary[slug].get(impact, 0) + 1
             if impact in BLOCKING:
                 self.blocking.setdefault(slug, []).append(violation)
+
+    def write_summary(self) -> None:
+        """Add this audit's counts to test-results/axe/summary.json (several tests audit pages)."""
+        path = self.results / "axe" / "summary.json"
+        summary = json.loads(path.read_text()) if path.exists() else {}
+        write_json(path, {**summary, **self.summary})
 
     def report(self) -> str:
         lines = []
@@ -145,7 +158,69 @@ def test_the_main_pages_have_no_serious_accessibility_violations(meeting, page, 
     page.goto(f"{base}/mandats/ajouter/")
     audit.check("acces-refuse")
 
-    write_json(results / "axe" / "summary.json", audit.summary)
+    audit.write_summary()
+    assert not audit.blocking, "axe-core, serious or critical violations:\n" + audit.report()
+
+
+def test_the_rdd_statistics_and_supports_pages_have_no_serious_accessibility_violations(
+    full_demo, page, log_in, log_out, pytestconfig
+):
+    """The pages of the RDD, statistics and PDF journeys, on the full demo (its tables, RDDs and upcoming session)."""
+    results = Path(pytestconfig.getoption("--output")).resolve()
+    audit = PageAudit(page, results, first=31)
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=["secretariat", "kern"])}
+    upcoming = Meeting.objects.get(title=UPCOMING_TITLE)
+    draft = Rdd.objects.get(meeting=upcoming)
+    transmitted = Rdd.objects.get(meeting__commission__slug="cpr-paca-corse-lpp", meeting__date=PACA_2025_DAY)
+    amounts = StatTable.objects.get(commission__slug="cpr-paca-corse-lpp", kind="montants")
+    support_request(meeting=upcoming, kind="support", version="convocation")  # eager: a ready row on the page
+    base = "/commissions/cpr-paca-corse-lpp"
+
+    log_in("secretariat")
+    page.goto(f"{base}/statistiques/")
+    audit.check("statistiques")
+    page.get_by_role("link", name="Importer un tableau").click()
+    audit.check("import-tableau")
+    page.get_by_label("Fichier (CSV ou XLSX)").set_input_files(DEMO_TABLES / "montants_paca_2023.csv")
+    page.get_by_label("Titre").fill("Bilan des montants remboursés en PACA – année 2023")
+    page.get_by_label("Début de période").fill("01/01/2023")
+    page.get_by_label("Fin de période").fill("31/12/2023")
+    page.get_by_role("button", name="Prévisualiser").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifier l'import")
+    audit.check("import-tableau-apercu")
+    page.goto(amounts.get_absolute_url())
+    expect(page.locator("figure svg")).to_be_visible()
+    audit.check("tableau")
+    page.goto(f"/rdd/{draft.pk}/rediger/")
+    audit.check("rdd-redaction")
+    page.goto(draft.get_absolute_url())
+    audit.check("rdd-brouillon")
+    page.goto(transmitted.get_absolute_url())
+    audit.check("rdd-transmis")
+    page.goto(upcoming.get_absolute_url())
+    page.get_by_role("link", name="Support PDF").click()
+    expect(page.locator(".support-state").first).to_have_text("prêt")
+    audit.check("supports")
+    log_out()
+
+    submit(rdd=draft, user=users["secretariat"])
+    log_in("kern")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="RDD à approuver").click()
+    audit.check("rdd-a-approuver")
+    page.get_by_role("link", name="Approuver", exact=True).click()
+    audit.check("rdd-approbation")
+    page.get_by_label("Votre mot de passe").fill("pas-le-bon")  # the error, tied to its field
+    page.get_by_role("button", name="Approuver", exact=True).click()
+    expect(page.get_by_label("Votre mot de passe")).to_have_attribute("aria-invalid", "true")
+    audit.check("rdd-approbation-erreur")
+    log_out()
+
+    log_in("membre")
+    page.get_by_role("link", name="Relevés transmis").click()
+    audit.check("releves-transmis")
+
+    audit.write_summary()
     assert not audit.blocking, "axe-core, serious or critical violations:\n" + audit.report()
 
 

@@ -1,0 +1,108 @@
+"""The agent generates the session's support and transmits the approved RDD; a member downloads both PDFs, in a real
+browser. The files are real PDFs with the expected text."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import Locator, Page, expect
+from pypdf import PdfReader
+
+from commissions.models import Meeting
+from decisions import services
+from decisions.models import Rdd
+from demo.meetings import UPCOMING_TITLE
+
+pytestmark = pytest.mark.browser
+
+COMMISSION = "CPR PACA–Corse des fournisseurs LPP titres I et IV"
+DEMO_DECISION = "Un point d'étape du déploiement sera présenté lors de la prochaine séance."
+
+
+def pdf_text(data: bytes) -> str:
+    assert data.startswith(b"%PDF-"), data[:40]
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 1
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def download(page: Page, link: Locator) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        link.click()
+    got = info.value
+    return got.suggested_filename, Path(got.path()).read_bytes()
+
+
+@pytest.fixture
+def approved_rdd(full_demo):
+    """The demo's draft RDD of the upcoming session, submitted and approved by both section presidents."""
+    users = {
+        user.username: user for user in get_user_model().objects.filter(username__in=["secretariat", "kern", "roussel"])
+    }
+    rdd = Rdd.objects.get(meeting__title=UPCOMING_TITLE)
+    services.rdd_submit(rdd=rdd, user=users["secretariat"])
+    services.rdd_approve(rdd=rdd, user=users["kern"])
+    services.rdd_approve(rdd=rdd, user=users["roussel"])
+    rdd.refresh_from_db()
+    assert rdd.status == Rdd.Status.APPROVED
+    return rdd
+
+
+def test_the_agent_transmits_and_a_member_downloads_the_rdd_and_the_support(approved_rdd, page, log_in, log_out):
+    meeting = Meeting.objects.get(pk=approved_rdd.meeting_id)
+    day = f"{meeting.date:%d/%m/%Y}"
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # The agent generates the presentation support (Celery is eager here: it is ready at once)…
+    log_in("secretariat")
+    page.goto(meeting.get_absolute_url())
+    page.get_by_role("link", name="Support PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Supports de la réunion du {day}")
+    page.get_by_label("Document").select_option(label="Support de présentation")
+    page.get_by_label("Version").select_option(label="Version de la convocation")
+    page.get_by_role("button", name="Générer le support").click()
+    expect(page.get_by_role("status")).to_have_text("Le support est prêt.")
+
+    # … and transmits the approved RDD, which renders its own PDF once.
+    page.get_by_role("link", name=day).click()
+    page.get_by_role("link", name="Relevé de décisions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Relevé de décisions de la séance du {day}")
+    page.get_by_role("button", name="Transmettre aux membres").click()
+    expect(page.get_by_role("status")).to_have_text("Relevé transmis aux membres de la commission.")
+    expect(page.locator(".rdd-approvals")).to_contain_text("Transmis aux membres de la commission le")
+    approved_rdd.refresh_from_db()
+    assert approved_rdd.status == Rdd.Status.TRANSMITTED
+    log_out()
+
+    # M. BALMELLE, a member, finds the RDD among the transmitted ones, reads it, and downloads both documents.
+    log_in("membre")
+    page.get_by_role("link", name="Relevés transmis").click()
+    page.get_by_role("link", name=f"Séance du {day}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Relevé de décisions de la séance du {day}")
+    expect(page.locator("main")).to_contain_text(DEMO_DECISION)
+    expect(page.get_by_role("button", name="Transmettre aux membres")).to_have_count(0)
+    page.get_by_role("link", name="Documents PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Supports de la réunion du {day}")
+    expect(page.get_by_role("button", name="Générer le support")).to_have_count(0)
+    rows = page.get_by_role("row")
+    support = rows.filter(has_text="Support de présentation")
+    rdd_row = rows.filter(has_text="Relevé de décisions")
+    for row in (support, rdd_row):
+        expect(row.locator(".support-state")).to_have_text("prêt")
+
+    name, data = download(page, support.get_by_role("link", name="Télécharger le PDF"))
+    assert name == f"support-cpr-paca-corse-lpp-{meeting.date:%Y-%m-%d}-convocation.pdf"
+    text = pdf_text(data)
+    assert COMMISSION in text
+    assert UPCOMING_TITLE in text
+    # The agenda's titles are set in capitals by the support's style sheet.
+    assert "Point sur le déploiement de l'ordonnance numérique".upper() in text
+
+    name, data = download(page, rdd_row.get_by_role("link", name="Télécharger le PDF"))
+    assert name == f"rdd-cpr-paca-corse-lpp-{meeting.date:%Y-%m-%d}-final.pdf"
+    text = pdf_text(data)
+    assert COMMISSION in text
+    assert DEMO_DECISION in text
+    assert "Calendrier du déploiement de l'ordonnance numérique pour les fournisseurs de la LPP." in text

@@ -1,0 +1,149 @@
+"""The RDD of the upcoming session: the agent writes and submits it, both section presidents approve it, in a real
+browser; one of them with the keyboard only. A president of another commission cannot reach it."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import Locator, Page, expect
+
+from commissions.models import Meeting
+from decisions.models import Approval, Rdd
+from demo.compositions import DEMO_PASSWORD
+from demo.meetings import UPCOMING_TITLE
+from members.models import Person
+
+pytestmark = pytest.mark.browser
+
+ITEM = "Aides à la télétransmission : rappel des critères"
+SUMMARY = "Le secrétariat rappelle les critères d'éligibilité aux aides à la télétransmission."
+DECISION = "Les critères d'éligibilité seront rappelés aux fournisseurs par un Flash Infos en juin."
+COMMITMENT = "Diffuser aux membres le calendrier des contrôles de la télétransmission."
+QUESTION = "Quel délai de versement des aides à la télétransmission pour l'année écoulée ?"
+ANSWER = "Les aides sont versées au cours du deuxième trimestre."
+
+
+def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
+    """Press Tab until the target has the focus, as a keyboard user would; fail if it never gets it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} never got the focus after {limit} presses of Tab")
+
+
+def approve_with_the_keyboard(page: Page, password: str) -> None:
+    """Log in, open the inbox, the approval form, type the password and send it: Tab, typing and Enter only."""
+    page.goto("/compte/connexion/")
+    expect(page.get_by_label("Nom d’utilisateur")).to_be_focused()
+    page.keyboard.type("kern")
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes commissions")
+
+    tab_to(page, page.get_by_role("link", name="RDD à approuver"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("RDD à approuver")
+    tab_to(page, page.get_by_role("link", name="Approuver", exact=True))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Approuver le relevé de décisions")
+    expect(page.get_by_text("au titre de la section sociale")).to_be_visible()
+    tab_to(page, page.get_by_label("Votre mot de passe"))
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")  # the confirmation dialog is accepted by the page's handler
+
+
+def test_the_rdd_is_written_submitted_and_approved_by_both_section_presidents(full_demo, page, log_in, log_out):
+    meeting = Meeting.objects.get(title=UPCOMING_TITLE)
+    rdd = Rdd.objects.get(meeting=meeting)
+    day = f"{meeting.date:%d/%m/%Y}"
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # The agent opens the draft from the session's page and writes it.
+    log_in("secretariat")
+    page.get_by_role("link", name=re.compile("CPR PACA–Corse")).click()
+    page.get_by_role("link", name="Séances et réunions").click()
+    page.get_by_role("row").filter(has_text=UPCOMING_TITLE).get_by_role("link", name=day).click()
+    page.get_by_role("link", name="Relevé de décisions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Rédaction du relevé de décisions — séance du {day}")
+
+    record = page.locator("form").filter(has=page.get_by_role("heading", name=ITEM))
+    record.get_by_label("Synthèse des échanges").fill(SUMMARY)
+    record.get_by_label("Décisions actées").fill(DECISION)
+    save = record.get_by_role("button", name=re.compile("^Enregistrer le point"))
+    number = save.inner_text().removeprefix("Enregistrer le point ")
+    save.click()
+    expect(page.get_by_role("status")).to_have_text(f"Point {number} enregistré.")
+    expect(record.get_by_label("Décisions actées")).to_have_value(DECISION)
+
+    adding = page.locator("details").filter(has_text="Ajouter un engagement")
+    adding.get_by_text("Ajouter un engagement").click()
+    adding.get_by_label("Engagement").fill(COMMITMENT)
+    adding.get_by_label("Porté par").select_option(label="Secrétariat")
+    adding.get_by_role("button", name="Ajouter l'engagement").click()
+    expect(page.get_by_role("status")).to_have_text("Engagement ajouté.")
+
+    adding = page.locator("details").filter(has_text="Ajouter une question")
+    adding.get_by_text("Ajouter une question").click()
+    adding.get_by_label("Question").fill(QUESTION)
+    adding.get_by_label("Réponse").fill(ANSWER)
+    adding.get_by_role("button", name="Ajouter la question").click()
+    expect(page.get_by_role("status")).to_have_text("Question ajoutée.")
+    expect(page.get_by_text(QUESTION)).to_be_visible()
+
+    page.get_by_role("button", name="Soumettre aux présidents").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Relevé soumis à l'approbation des présidents de section : son contenu est désormais figé."
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Relevé de décisions de la séance du {day}")
+    content = page.locator("main")
+    for text in (DECISION, COMMITMENT, QUESTION, ANSWER):
+        expect(content).to_contain_text(text)
+    expect(page.get_by_text("Pas encore approuvé par les présidents de section.")).to_be_visible()
+    rdd.refresh_from_db()
+    assert rdd.status == Rdd.Status.SUBMITTED
+    log_out()
+
+    # Mme KERN, president of the social section, with the keyboard only.
+    approve_with_the_keyboard(page, DEMO_PASSWORD)
+    expect(page.get_by_role("status")).to_have_text("Relevé de décisions approuvé. Merci.")
+    expect(page.get_by_text("Aucun relevé de décisions n'attend votre approbation.")).to_be_visible()
+    assert list(rdd.approvals.values_list("section", flat=True)) == ["sociale"]
+    log_out()
+
+    # M. ROUSSEL, president of the professional section; a wrong password first approves nothing.
+    log_in("roussel")
+    page.get_by_role("link", name="RDD à approuver").click()
+    row = page.get_by_role("row").filter(has_text=f"Séance du {day}")
+    expect(row).to_contain_text("CPR PACA–Corse")
+    expect(row).to_contain_text("Section professionnelle")
+    row.get_by_role("link", name="Approuver", exact=True).click()
+    page.get_by_label("Votre mot de passe").fill("pas-le-bon")
+    page.get_by_role("button", name="Approuver", exact=True).click()
+    expect(page.get_by_text("Mot de passe incorrect : le relevé n'a pas été approuvé.")).to_be_visible()
+    expect(page.get_by_label("Votre mot de passe")).to_have_attribute("aria-invalid", "true")
+    assert rdd.approvals.count() == 1
+    page.get_by_label("Votre mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Approuver", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Relevé de décisions approuvé. Merci.")
+    rdd.refresh_from_db()
+    assert rdd.status == Rdd.Status.APPROVED
+    assert set(Approval.objects.filter(rdd=rdd).values_list("section", flat=True)) == {"sociale", "professionnelle"}
+    page.goto(rdd.get_absolute_url())
+    expect(page.locator(".rdd-approvals")).to_contain_text("KERN")
+    expect(page.locator(".rdd-approvals")).to_contain_text("ROUSSEL")
+    log_out()
+
+    # M. BARD presides the professional section of the Côte-d'Or commission: the PACA RDD does not exist for him.
+    bard = Person.objects.get(last_name="BARD")
+    bard.user = get_user_model().objects.create_user("bard", password=DEMO_PASSWORD)
+    bard.save(update_fields=["user"])
+    log_in("bard")
+    page.get_by_role("link", name="RDD à approuver").click()
+    expect(page.get_by_text("Aucun relevé de décisions n'attend votre approbation.")).to_be_visible()
+    for address in (rdd.get_absolute_url(), f"/rdd/{rdd.pk}/approuver/", f"/rdd/{rdd.pk}/renvoyer/"):
+        response = page.goto(address)
+        assert response.status == 404, address
+        expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+        expect(page.locator("main")).not_to_contain_text("PACA")
