@@ -1,9 +1,14 @@
 """Forms of the meeting screens; the writes themselves are done by services_meetings."""
 
+import io
+
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from members.models import Person
+from portal.uploads import Kind, check_upload
 
 from .models import Commission
 from .models_meetings import AgendaItem, Attendance, ContentBlock, Meeting
@@ -60,15 +65,46 @@ class MeetingForm(forms.ModelForm):
             self.fields["status"].help_text = "« Convoquée » s'obtient par l'envoi de la convocation."
 
 
+class RichTextWidget(forms.Textarea):
+    """A textarea that static/js/editor.js turns into the rich-text editor (django-prose-editor's Tiptap bundle).
+
+    The package's own widget renders an inline <script type="importmap">, which the portal's
+    Content-Security-Policy (script-src 'self') blocks: only its static files are used, loaded by
+    our module. Without JavaScript the textarea stays, holding the HTML. Either way the HTML is
+    cleaned by commissions.sanitize.sanitize_html when saved. Images are uploaded to the address
+    found in the data-image-upload-url attribute of an enclosing element (the form).
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"rows": 12, "data-rich-text": "", **(attrs or {})})
+
+    class Media:
+        css = {
+            "all": [
+                "django_prose_editor/material-icons.css",
+                "django_prose_editor/editor.css",
+                "css/editor.css",
+            ]
+        }
+        js = [forms.Script("js/editor.js", type="module")]
+
+    def use_required_attribute(self, initial):
+        # The textarea is hidden behind the editor: the browser could not point at it.
+        return False
+
+
+RICH_TEXT_HELP = (
+    "Titres, listes, tableaux, liens, gras/italique et images déposées sur le portail (PNG ou JPEG). "
+    "Tout le reste (scripts, styles, images d'autres sites) est retiré à l'enregistrement."
+)
+
+
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "speaker", "content"]
-        widgets = {"content": forms.Textarea(attrs={"rows": 12, "class": "font-monospace"})}
-        help_texts = {
-            "content": "HTML simple : titres, paragraphes, listes, tableaux, liens, gras/italique, images du portail. "
-            "Tout le reste (scripts, styles) est retiré à l'enregistrement.",
-        }
+        widgets = {"content": RichTextWidget()}
+        help_texts = {"content": RICH_TEXT_HELP}
 
 
 class AttachmentForm(forms.Form):
@@ -87,7 +123,63 @@ class ContentBlockForm(forms.ModelForm):
     class Meta:
         model = ContentBlock
         fields = ["title", "content"]
-        widgets = {"content": forms.Textarea(attrs={"rows": 12, "class": "font-monospace"})}
+        widgets = {"content": RichTextWidget()}
+        help_texts = {"content": RICH_TEXT_HELP}
+
+
+# Images of the rich text: at most 5 Mo and 25 million pixels, the limits of the PDF supports'
+# reader (supports.conf SUPPORTS_IMAGE_MAX_BYTES / SUPPORTS_IMAGE_MAX_PIXELS), so that an image
+# accepted here is never refused in a support.
+RICH_TEXT_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+RICH_TEXT_IMAGE_MAX_PIXELS = 25_000_000
+RICH_TEXT_IMAGE_KINDS = {Kind.PNG, Kind.JPEG}
+
+
+class RichTextImageForm(forms.Form):
+    """An image for the editor: PNG or JPEG by its content, size-limited, decoded and re-encoded by Pillow.
+
+    Re-encoding drops what is not the picture (EXIF data such as a GPS position, comments, anything
+    appended to the file): `cleaned_data["image"]` is then `(kind, bytes)`.
+    """
+
+    image = forms.FileField(label="Image")
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        max_size = getattr(settings, "RICH_TEXT_IMAGE_MAX_BYTES", RICH_TEXT_IMAGE_MAX_BYTES)
+        kind = check_upload(upload, kinds=RICH_TEXT_IMAGE_KINDS, max_size=max_size)
+        upload.seek(0)
+        return kind, _reencoded(upload.read(), kind)
+
+
+def _reencoded(data: bytes, kind: Kind) -> bytes:
+    from PIL import Image, ImageOps
+
+    max_pixels = getattr(settings, "RICH_TEXT_IMAGE_MAX_PIXELS", RICH_TEXT_IMAGE_MAX_PIXELS)
+    unreadable = ValidationError("Cette image est illisible ou incomplète.", code="image_unreadable")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ValidationError(
+                    "L'image mesure %(width)s × %(height)s pixels : %(max)s millions de pixels au plus.",
+                    code="image_too_large",
+                    params={"width": width, "height": height, "max": max_pixels // 1_000_000},
+                )
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            output = io.BytesIO()
+            if kind == Kind.PNG:
+                image.save(output, format="PNG")
+            else:
+                if image.mode not in {"RGB", "L", "CMYK"}:
+                    image = image.convert("RGB")
+                image.save(output, format="JPEG", quality=90)
+    except ValidationError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any decoding failure (truncated, bomb, corrupt) is refused
+        raise unreadable from error
+    return output.getvalue()
 
 
 class AttendanceForm(forms.Form):

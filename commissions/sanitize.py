@@ -59,14 +59,22 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def is_portal_image(src: str) -> bool:
-    """An image address under MEDIA_URL or relative to the portal (no scheme, no host)."""
+    """An image address under MEDIA_URL or relative to the portal (no scheme, no host).
+
+    Browsers read a backslash as a slash and drop tabs and line breaks inside an address, so
+    "/\\tracker.example/p.gif" would load from another host: such characters, and any "..",
+    make the address refused. The editor's images are uploaded to MEDIA_URL + "agenda/<meeting>/images/"
+    or "contenus/<commission>/images/" (commissions.views_images), which pass.
+    """
     src = src.strip()
-    if not src:
+    if not src or any(char == "\\" or ord(char) < 32 or char.isspace() for char in src):
+        return False
+    if ".." in src.split("?", 1)[0].split("/"):
         return False
     if settings.MEDIA_URL and src.startswith(settings.MEDIA_URL):
         return True
     parts = urlsplit(src)
-    return not parts.scheme and not parts.netloc and not src.startswith("//") and not src.startswith("\\")
+    return not parts.scheme and not parts.netloc and not src.startswith("//")
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:

@@ -2,6 +2,7 @@
 # inside the "commissions" namespace; every view takes `slug` first.
 from django.urls import path
 
+from . import views_images
 from . import views_meetings as views
 
 urlpatterns = [
@@ -37,7 +38,9 @@ urlpatterns = [
         views.agenda_attachment_delete,
         name="agenda_attachment_delete",
     ),
+    path("<int:meeting_id>/images/", views_images.agenda_image_upload, name="agenda_image_upload"),
     path("bibliotheque/", views.agenda_block_list, name="agenda_block_list"),
+    path("bibliotheque/images/", views_images.content_image_upload, name="content_image_upload"),
     path("bibliotheque/<int:block_id>/", views.agenda_block_edit, name="agenda_block_edit"),
     path("calendrier/", views.calendar_token, name="calendar_token"),
     path("calendrier/nouveau/", views.calendar_token_create, name="calendar_token_create"),

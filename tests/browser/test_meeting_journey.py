@@ -59,15 +59,17 @@ def test_the_agent_builds_an_agenda_records_attendance_and_sends_the_convocation
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Nouveau sous-point de {position:02d} – Dossiers individuels"
     )
-    page.get_by_label("Titre").fill("Déconventionnements")
+    page.get_by_label("Titre", exact=True).fill("Déconventionnements")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_have_text(f"Point {position}.1 ajouté.")
     page.get_by_role("link", name=f"Sous-point du point {position}.1", exact=True).click()
-    page.get_by_label("Titre").fill("Société Alpha Santé (Marseille)")
-    page.get_by_label("Contenu").fill(
-        "<table><thead><tr><th>Grief</th><th>Montant</th></tr></thead>"
-        "<tbody><tr><td>Facturation d'actes non réalisés</td><td>12 480,00 €</td></tr></tbody></table>"
-    )
+    page.get_by_label("Titre", exact=True).fill("Société Alpha Santé (Marseille)")
+    # The rich-text editor: typed like a person would, with a bold word from the toolbar.
+    editor = page.locator(".ProseMirror")
+    editor.click()
+    page.keyboard.type("Grief : facturation d'actes non réalisés, ")
+    page.get_by_role("button", name="Gras").click()
+    page.keyboard.type("12 480,00 €")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_have_text(f"Point {position}.1.1 ajouté.")
 
@@ -79,7 +81,7 @@ def test_the_agent_builds_an_agenda_records_attendance_and_sends_the_convocation
     expect(files.locator(".agenda-content strong")).to_have_text("service médical")
     expect(files.locator(".agenda-content li")).to_have_count(2)
     expect(agenda.nth(position)).to_contain_text("Déconventionnements")
-    expect(agenda.nth(position + 1).get_by_role("cell", name="12 480,00 €")).to_be_visible()
+    expect(agenda.nth(position + 1).locator(".agenda-content strong")).to_have_text("12 480,00 €")
     expect(agenda.last).to_contain_text("Questions diverses")
     expect(page.locator(".agenda-content script")).to_have_count(0)
     expect(page).not_to_have_title(re.compile("piraté"))

@@ -1,0 +1,12 @@
+# Mounted on MEDIA_URL ("/media/") by portal/urls.py: the rich text's images, each read through an
+# access check (commissions.views_images). No other file under MEDIA_URL is served.
+from django.urls import path
+
+from . import views_images
+
+app_name = "media"
+
+urlpatterns = [
+    path("agenda/<int:meeting_id>/images/<str:name>", views_images.agenda_image, name="agenda_image"),
+    path("contenus/<int:commission_id>/images/<str:name>", views_images.content_image, name="content_image"),
+]
