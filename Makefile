@@ -38,5 +38,9 @@ test: install system-deps lint
 	DJANGO_SETTINGS_MODULE=portal.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Load benchmark on PostgreSQL + Redis (database portal_bench): gunicorn, a Celery worker and locust for 60 s.
+bench: install
+	timeout --signal=TERM --kill-after=30 290 bash bench/run_bench.sh
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import services
-from .access import Role, can_manage, commission_for, roles_in
+from .access import Role, commission_for, roles_in
 from .forms import (
     DesignationForm,
     MandateAddForm,
@@ -66,6 +66,7 @@ def commission_detail(request, slug):
     designations = PresidencyDesignation.objects.filter(commission=commission).select_related(
         "president", "vice_president"
     )
+    roles = roles_in(request.user, commission)  # once: can_manage would ask again
     context = {
         "commission": commission,
         "nav": "commissions",
@@ -77,8 +78,8 @@ def commission_detail(request, slug):
         "designations": designations[:6],
         "changes": commission.composition_changes.all()[:5],
         "contacts": commission.secretariat_contacts.all(),
-        "manage": can_manage(request.user, commission),
-        "roles": [ROLE_LABELS[role] for role in sorted(roles_in(request.user, commission))],
+        "manage": bool(roles & {Role.ADMIN, Role.SECRETARIAT}),
+        "roles": [ROLE_LABELS[role] for role in sorted(roles)],
     }
     return render(request, "commissions/detail.html", context)
 

@@ -62,13 +62,28 @@ class FollowUp:
 
 
 def follow_ups(rdd: Rdd) -> list[FollowUp]:
-    """The commitments of earlier sessions still open at this session, for the "suivi des engagements"."""
+    """The commitments of earlier sessions still open at this session, for the "suivi des engagements".
+
+    Three queries whatever the number of commitments: the open ones, then the states of all of them
+    (as `commitment_history` gives them for one) and what this RDD records, grouped by commitment key.
+    """
+    commitments = list(open_commitments(rdd.meeting.commission, before=rdd.meeting))
+    keys = {commitment.key for commitment in commitments}
+    histories: dict = {}
+    for update in (
+        CommitmentUpdate.objects.filter(commitment__key__in=keys, rdd__next_version__isnull=True)
+        .select_related("rdd__meeting", "commitment")
+        .order_by("date", "id")
+    ):
+        histories.setdefault(update.commitment.key, []).append(update)
+    recorded_here: dict = {}
+    for update in CommitmentUpdate.objects.filter(rdd=rdd, commitment__key__in=keys).select_related("commitment"):
+        recorded_here.setdefault(update.commitment.key, []).append(update)
     rows = []
-    for commitment in open_commitments(rdd.meeting.commission, before=rdd.meeting):
-        history = commitment_history(commitment)
-        here = [update for update in CommitmentUpdate.objects.filter(rdd=rdd, commitment__key=commitment.key)]
+    for commitment in commitments:
+        history = histories.get(commitment.key, [])
         earlier = [update for update in history if update.rdd.meeting.date < rdd.meeting.date]
-        rows.append(FollowUp(commitment=commitment, history=earlier, here=here))
+        rows.append(FollowUp(commitment=commitment, history=earlier, here=recorded_here.get(commitment.key, [])))
     return rows
 
 
@@ -97,27 +112,50 @@ class Pending:
 
 
 def awaiting_approval(user) -> list[Pending]:
-    """Submitted RDDs of the commissions where the user is a current section president, not yet approved by them."""
+    """Submitted RDDs of the commissions where the user is a current section president, not yet approved by them.
+
+    Two queries whatever the number of presidencies: "current" is judged in Python on each commission's
+    own today (its time zone), and the submitted RDDs of all those commissions come in one query that
+    says which sections already approved each.
+    """
     if not user.is_authenticated:
         return []
-    presidencies = (
-        SectionPresidency.objects.filter(person__user=user)
+    presidencies = [
+        presidency
+        for presidency in SectionPresidency.objects.filter(person__user=user)
         .select_related("section__commission")
-        .order_by("section__commission__name")
+        .order_by("section__commission__name", "pk")
+        if _is_current(presidency, presidency.section.commission.today())
+    ]
+    if not presidencies:
+        return []
+    approved = {kind: Exists(Approval.objects.filter(rdd=OuterRef("pk"), section=kind)) for kind in SectionKind.values}
+    rdds = (
+        Rdd.objects.filter(
+            status=Rdd.Status.SUBMITTED,
+            meeting__commission__in={presidency.section.commission_id for presidency in presidencies},
+        )
+        .annotate(**{f"approved_{kind}": exists for kind, exists in approved.items()})
+        .select_related("meeting__commission")
+        .order_by("submitted_at", "pk")
     )
+    by_commission: dict[int, list[Rdd]] = {}
+    for rdd in rdds:
+        by_commission.setdefault(rdd.meeting.commission_id, []).append(rdd)
     rows = []
     for presidency in presidencies:
-        commission = presidency.section.commission
-        if not SectionPresidency.objects.current_on(commission.today()).filter(pk=presidency.pk).exists():
-            continue
-        rdds = (
-            Rdd.objects.filter(status=Rdd.Status.SUBMITTED, meeting__commission=commission)
-            .exclude(Exists(Approval.objects.filter(rdd=OuterRef("pk"), section=presidency.section.kind)))
-            .select_related("meeting__commission")
-            .order_by("submitted_at")
+        kind = presidency.section.kind
+        rows.extend(
+            Pending(rdd=rdd, section=kind)
+            for rdd in by_commission.get(presidency.section.commission_id, [])
+            if not getattr(rdd, f"approved_{kind}")
         )
-        rows.extend(Pending(rdd=rdd, section=presidency.section.kind) for rdd in rdds)
     return rows
+
+
+def _is_current(presidency: SectionPresidency, day) -> bool:
+    """SectionPresidency.objects.current_on(day), for a row already loaded."""
+    return presidency.start <= day and (presidency.end is None or presidency.end >= day)
 
 
 def transmitted_for(user) -> QuerySet[Rdd]:

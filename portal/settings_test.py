@@ -25,3 +25,31 @@ WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
 # The admin tests of each app log in with force_login, without a second factor; the second factor
 # itself (on in production) is proved by tests/security/test_admin_otp.py, which turns it on.
 ADMIN_REQUIRE_OTP = False
+
+# N+1 detection (django-zeal): a request of the test client that loads a relation lazily once per row of
+# a list raises NPlusOneError, so that every page keeps a query count independent of the amount of data
+# (tests/perf/test_query_budgets.py measures it). On in tests only: the middleware costs a stack walk per
+# lazy load. A case not worth fixing goes into ZEAL_ALLOWLIST with the reason.
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]  # noqa: F405
+MIDDLEWARE = ["zeal.middleware.zeal_middleware", *MIDDLEWARE]  # noqa: F405
+ZEAL_RAISE = True
+ZEAL_ALLOWLIST = [
+    # Writes: a service locks or writes each row the user submitted (select_for_update().get(),
+    # update_or_create), so these grow with the size of the form, not with the data already stored.
+    {"model": "commissions.Mandate", "field": "get()"},  # composition import: mandate_end per ended mandate
+    {"model": "commissions.Meeting", "field": "get()"},  # _lock_agenda per item added (the standard items)
+    {"model": "commissions.Attendance", "field": "get()"},  # attendance form: one update_or_create per changed row
+    {"model": "commissions.Section", "field": "get()"},  # sections_ensure: get_or_create of the two sections
+    # person_invite per selected person (admin action); ModelChoiceField.clean once per person field of a
+    # form (designation: president and vice-president; the admin's inline mandate rows).
+    {"model": "members.Person", "field": "get()"},
+    # Deleting an agenda item collects its sub-items level by level: three levels at most.
+    {"model": "commissions.AgendaItem", "field": "children"},
+    # Admin only (a few administrators; the budgets are for the portal's pages): the sections inline of a
+    # commission (two rows) and the approvals inline of an RDD (two rows) name their parent in __str__;
+    # the agenda items inline of a meeting shows each item's number, computed from its parents.
+    {"model": "commissions.Section", "field": "commission"},
+    {"model": "decisions.Approval", "field": "person"},
+    {"model": "decisions.Approval", "field": "user"},
+    {"model": "commissions.AgendaItem", "field": "parent"},
+]

@@ -59,11 +59,11 @@ def test_the_agent_builds_an_agenda_records_attendance_and_sends_the_convocation
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Nouveau sous-point de {position:02d} – Dossiers individuels"
     )
-    page.get_by_label("Titre", exact=True).fill("Déconventionnements")
+    page.get_by_role("textbox", name=re.compile(r"^Titre")).fill("Déconventionnements")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_have_text(f"Point {position}.1 ajouté.")
     page.get_by_role("link", name=f"Sous-point du point {position}.1", exact=True).click()
-    page.get_by_label("Titre", exact=True).fill("Société Alpha Santé (Marseille)")
+    page.get_by_role("textbox", name=re.compile(r"^Titre")).fill("Société Alpha Santé (Marseille)")
     # The rich-text editor: typed like a person would, with a bold word from the toolbar.
     editor = page.locator(".ProseMirror")
     editor.click()

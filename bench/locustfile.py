@@ -1,0 +1,133 @@
+"""The load benchmark's scenario: secretariat agents and section presidents, logged in through the real form.
+
+Agents browse their commissions (list, commission page, composition at a past date, meeting page, RDD page,
+transmitted RDDs, statistics); presidents read their inbox, open an RDD awaiting them and approve it (the
+password typed again). Each user logs in once (CSRF token from the login page; django-axes sees only
+successes) and keeps its session: requests come well within the 30-minute idle timeout.
+
+Run by bench/run_bench.sh; bench/results/targets.json (written by bench/generate.py) says what each account
+may open. Request names are the pages, so that locust's statistics are per page.
+"""
+
+import itertools
+import json
+import random
+import re
+from pathlib import Path
+
+from locust import between, events, task
+from locust.contrib.fasthttp import FastHttpUser
+
+TARGETS = json.loads((Path(__file__).parent / "results" / "targets.json").read_text())
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+INBOX_RDD = re.compile(r'href="/rdd/(\d+)/approuver/"')
+AGENTS = itertools.cycle(sorted(TARGETS["agents"]))
+PRESIDENTS = itertools.cycle(sorted(TARGETS["presidents"]))
+
+
+def _csrf(response) -> str:
+    match = CSRF.search(response.text or "")
+    if match is None:
+        raise RuntimeError(f"no CSRF token in {response.url} ({response.status_code})")
+    return match.group(1)
+
+
+class PortalUser(FastHttpUser):
+    abstract = True
+    # Short pauses: 20 users keep the two gunicorn workers busy, as a region's secretariats would at peak.
+    wait_time = between(0.02, 0.1)
+    accounts = AGENTS
+    kind = "agents"
+
+    def on_start(self) -> None:
+        self.username = next(self.accounts)
+        self.target = TARGETS[self.kind][self.username]
+        page = self.client.get("/compte/connexion/", name="login page")
+        response = self.client.post(
+            "/compte/connexion/",
+            data={"username": self.username, "password": TARGETS["password"], "csrfmiddlewaretoken": _csrf(page)},
+            headers={"Referer": f"{self.host}/compte/connexion/"},
+            name="login",
+            allow_redirects=False,
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"login of {self.username} refused ({response.status_code})")
+
+    def commission(self) -> dict:
+        return random.choice(self.target["commissions"])
+
+
+class SecretariatAgent(PortalUser):
+    weight = 3
+    accounts = AGENTS
+    kind = "agents"
+
+    @task(2)
+    def commission_list(self) -> None:
+        self.client.get("/commissions/", name="commission list")
+
+    @task(4)
+    def commission_page(self) -> None:
+        self.client.get(f"/commissions/{self.commission()['slug']}/", name="commission page")
+
+    @task(1)
+    def composition_at_a_date(self) -> None:
+        day = f"{random.randint(2024, 2026)}-{random.randint(1, 12):02}-15"
+        self.client.get(f"/commissions/{self.commission()['slug']}/?date={day}", name="composition at a date")
+
+    @task(3)
+    def meeting_page(self) -> None:
+        commission = self.commission()
+        self.client.get(
+            f"/commissions/{commission['slug']}/seances/{random.choice(commission['meetings'])}/", name="meeting page"
+        )
+
+    @task(2)
+    def rdd_page(self) -> None:
+        self.client.get(f"/rdd/{random.choice(self.commission()['rdds'])}/", name="RDD page")
+
+    @task(1)
+    def transmitted(self) -> None:
+        self.client.get("/rdd/transmis/", name="transmitted RDDs")
+
+    @task(1)
+    def statistics(self) -> None:
+        self.client.get(f"/commissions/{self.commission()['slug']}/statistiques/", name="statistics page")
+
+
+class SectionPresident(PortalUser):
+    weight = 1
+    accounts = PRESIDENTS
+    kind = "presidents"
+
+    @task(4)
+    def inbox(self) -> None:
+        self.client.get("/rdd/a-approuver/", name="inbox")
+
+    @task(2)
+    def rdd_page(self) -> None:
+        self.client.get(f"/rdd/{random.choice(self.commission()['rdds'])}/", name="RDD page")
+
+    @task(1)
+    def approve(self) -> None:
+        """Open the first RDD of the inbox and approve it; nothing left to approve is a plain inbox visit."""
+        inbox = self.client.get("/rdd/a-approuver/", name="inbox")
+        match = INBOX_RDD.search(inbox.text or "")
+        if match is None:
+            return
+        url = f"/rdd/{match.group(1)}/approuver/"
+        page = self.client.get(url, name="approval page")
+        self.client.post(
+            url,
+            data={"password": TARGETS["password"], "csrfmiddlewaretoken": _csrf(page)},
+            headers={"Referer": f"{self.host}{url}"},
+            name="approve",
+            allow_redirects=False,
+        )
+
+
+@events.quitting.add_listener
+def _fail_on_errors(environment, **kwargs) -> None:
+    # More than 1 % of failed requests means the benchmark measured errors, not pages.
+    if environment.stats.total.fail_ratio > 0.01:
+        environment.process_exit_code = 1

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make bench: the load benchmark on PostgreSQL (database portal_bench), gunicorn (2 workers) and a Celery
+# worker on 127.0.0.1, driven by locust (20 users, 60 s, headless). Prints requests per second and
+# p50/p95/p99 per page, also written to bench/results/. Everything it starts stops with it (trap).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=.venv/bin
+RESULTS=bench/results
+PORT=${BENCH_PORT:-8100}
+USERS=${BENCH_USERS:-20}
+RUN_TIME=${BENCH_RUN_TIME:-60s}
+mkdir -p "$RESULTS"
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal_bench"
+export CELERY_BROKER_URL="redis://127.0.0.1:6379/0"
+export DJANGO_SETTINGS_MODULE=portal.settings
+export DJANGO_DEBUG=0
+export DJANGO_SECRET_KEY="bench-secret-key-only-for-the-load-benchmark-0123456789"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1
+export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
+export CONN_MAX_AGE=600
+export ADMIN_REQUIRE_OTP=0
+export HEALTH_CHECK_CELERY_WORKERS=0
+export LOG_LEVEL=WARNING
+export MEDIA_ROOT="$PWD/$RESULTS/media"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  sleep 1
+  for pid in "${pids[@]}"; do
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT INT TERM
+
+$BIN/pip install --quiet -r bench/requirements.txt
+
+if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  for _ in $(seq 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  for _ in $(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+fi
+psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'portal_bench'" | grep -q 1 \
+  || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE portal_bench"
+
+echo "== migrate, static files, dataset"
+$BIN/python manage.py migrate --noinput -v 0
+$BIN/python manage.py collectstatic --noinput -v 0
+$BIN/python bench/generate.py
+
+echo "== gunicorn (2 workers) and a Celery worker on 127.0.0.1"
+$BIN/gunicorn portal.wsgi:application --workers 2 --bind "127.0.0.1:$PORT" --log-level warning \
+  >"$RESULTS/gunicorn.log" 2>&1 &
+pids+=($!)
+$BIN/celery -A portal worker --concurrency 1 --loglevel WARNING -Q celery,pdf,imports \
+  >"$RESULTS/celery.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 30); do
+  curl -fs -o /dev/null "http://127.0.0.1:$PORT/compte/connexion/" && break
+  sleep 0.5
+done
+
+echo "== locust: $USERS users for $RUN_TIME"
+status=0
+$BIN/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate "$USERS" --run-time "$RUN_TIME" \
+  --host "http://127.0.0.1:$PORT" --csv "$RESULTS/bench" --only-summary --loglevel WARNING \
+  >"$RESULTS/locust.log" 2>&1 || status=$?
+$BIN/python bench/report.py "$RESULTS/bench_stats.csv" | tee "$RESULTS/summary.txt"
+if [ "$status" -ne 0 ]; then
+  echo "locust failed (exit $status): see $RESULTS/locust.log" >&2
+fi
+exit "$status"

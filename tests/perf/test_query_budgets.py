@@ -1,0 +1,266 @@
+"""Query budgets: every main page runs the same number of SQL queries on the demo data and on ten times more.
+
+Each test loads the demo (demo.loader.load_all), counts the queries of one page, then multiplies what the
+page lists by ten (`ten_times_the_demo`: seats and mandates, designations, agenda items and attachments,
+item records, commitments, follow-ups and questions, pending and transmitted RDDs, tables, commissions)
+and counts again. Both counts must equal the page's budget below: a query per row (N+1) would raise the
+second one. django-zeal (portal/settings_test.py) also raises on a relation loaded lazily row by row.
+A page that needs one more query on purpose raises its budget here, with the reason in the commit.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from commissions.models import (
+    AgendaAttachment,
+    Attendance,
+    Commission,
+    CompositionChange,
+    Meeting,
+    PresidencyDesignation,
+    SectionKind,
+    SectionPresidency,
+)
+from commissions.services_meetings import agenda_item_add
+from decisions import services
+from decisions.models import CarriedBy, Rdd
+from demo.loader import load_all
+from demo.meetings import COTE_DOR, PACA, PACA_2025_DAY, UPCOMING_TITLE
+from members.models import Person
+from stats.models import PendingUpload, StatTable
+from tests.factories import CommissionFactory, MandateFactory, PersonFactory, SeatFactory, seat_member
+
+# The queries of each page, measured on the demo data and on ten times more (they must be equal). Every page
+# pays 8 for the request itself: the session, the user, the user's permissions (2, for the menu), the user's
+# person (the name in the menu) and the session saved again (3 with its savepoint; the idle timeout).
+BUDGETS = {
+    "commission list": 9,
+    "commission page": 26,
+    "meeting page": 18,
+    "RDD page": 34,
+    "inbox": 10,
+    "transmitted RDDs": 9,
+    "statistics page": 16,
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    username: str
+
+    def url(self) -> str:
+        paca = Commission.objects.get(slug=PACA)
+        upcoming = Meeting.objects.get(commission=paca, title=UPCOMING_TITLE)
+        match self.name:
+            case "commission list":
+                return reverse("commissions:list")
+            case "commission page":
+                return paca.get_absolute_url()
+            case "meeting page":
+                return upcoming.get_absolute_url()
+            case "RDD page":
+                # The upcoming session's draft: every block of the page (records, commitments, follow-up of the
+                # earlier sessions' commitments, questions), as the secretariat reads it while writing.
+                return Rdd.objects.get(meeting=upcoming).get_absolute_url()
+            case "inbox":
+                return reverse("decisions:inbox")
+            case "transmitted RDDs":
+                return reverse("decisions:transmitted")
+            case "statistics page":
+                return reverse("statistics:list", args=[PACA])
+        raise AssertionError(self.name)
+
+
+PAGES = [
+    Page("commission list", "secretariat"),
+    Page("commission page", "secretariat"),
+    Page("meeting page", "secretariat"),
+    Page("RDD page", "secretariat"),
+    Page("inbox", "kern"),
+    Page("transmitted RDDs", "secretariat"),
+    Page("statistics page", "secretariat"),
+]
+
+TIMES = 10
+
+
+def _user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def _more_commissions(secretariat, kern: Person) -> list[Commission]:
+    """Ten times the commissions the secretariat serves; KERN presides the social section of ten times as many."""
+    served = Commission.objects.filter(agents=secretariat).count()
+    added = []
+    for n in range(served * (TIMES - 1)):
+        commission = CommissionFactory(name=f"Commission de charge {n:02}", slug=f"charge-{n:02}")
+        commission.agents.add(secretariat)
+        added.append(commission)
+    for commission in added[: TIMES - 1]:
+        mandate = seat_member(commission, SectionKind.SOCIAL, person=kern)
+        SectionPresidency.objects.create(section=mandate.seat.section, person=kern, start=datetime.date(2024, 1, 1))
+    return added
+
+
+def _composition(paca: Commission) -> None:
+    """Ten times the seats (a titular and a substitute each), designations, changes, contacts, past presidents."""
+    for kind in SectionKind:
+        section = paca.sections.get(kind=kind)
+        for _ in range(section.seats.count() * (TIMES - 1)):
+            seat = SeatFactory(section=section)
+            MandateFactory(seat=seat)
+            MandateFactory(seat=seat, role="suppleant")
+        for year in range(2010, 2010 + TIMES - 1):
+            SectionPresidency.objects.create(
+                section=section,
+                person=PersonFactory(),
+                start=datetime.date(year, 1, 1),
+                end=datetime.date(year, 12, 31),
+            )
+    for year in range(2010, 2010 + TIMES - 1):
+        PresidencyDesignation.objects.create(
+            commission=paca,
+            year=year,
+            president=PersonFactory(),
+            president_section=SectionKind.SOCIAL,
+            vice_president=PersonFactory(),
+            designated_on=datetime.date(year, 2, 1),
+        )
+        CompositionChange.objects.create(
+            commission=paca, effective_on=datetime.date(year, 3, 1), description=f"Changement {year}"
+        )
+    for _ in range(max(1, paca.secretariat_contacts.count()) * (TIMES - 1)):
+        paca.secretariat_contacts.add(PersonFactory())
+
+
+def _agenda_and_rdd(paca: Commission, secretariat) -> None:
+    """The upcoming session: ten times the agenda items (with attachments), and its draft RDD ten times fuller."""
+    meeting = Meeting.objects.get(commission=paca, title=UPCOMING_TITLE)
+    rdd = Rdd.objects.get(meeting=meeting)
+    items = list(meeting.agenda_items.all())
+    for n in range(len(items) * (TIMES - 1)):
+        parent = items[n % len(items)] if n % 3 else None
+        item = agenda_item_add(meeting=meeting, parent=parent, title=f"Point de charge {n}", content="<p>Texte.</p>")
+        AgendaAttachment.objects.create(
+            item=item, original_name=f"annexe-{n}.pdf", file=ContentFile(b"%PDF-1.7\n", name=f"annexe-{n}.pdf")
+        )
+    for mandate in paca.sections.get(kind=SectionKind.SOCIAL).seats.first().mandates.all():
+        Attendance.objects.get_or_create(meeting=meeting, person=mandate.person, defaults={"status": "present"})
+
+    rdd = services.rdd_sync_items(rdd=rdd)
+    for record in rdd.item_records.all()[: TIMES * 2]:
+        services.item_record_save(record=record, summary="Échanges.", decisions=["Décision une.", "Décision deux."])
+    for n in range(max(1, rdd.commitments.count()) * (TIMES - 1)):
+        services.commitment_save(rdd=rdd, text=f"Engagement de charge {n}", carried_by=CarriedBy.SECRETARIAT)
+    for n in range(max(1, rdd.questions.count()) * (TIMES - 1)):
+        services.question_save(rdd=rdd, text=f"Question de charge {n}", answer="Réponse.")
+
+    # Commitments of an earlier session still open at the upcoming one, each followed in its RDD.
+    earlier = Meeting.objects.create(
+        commission=paca, date=PACA_2025_DAY + datetime.timedelta(days=120), start_time=datetime.time(10, 0)
+    )
+    earlier_rdd = services.rdd_create(meeting=earlier, user=secretariat)
+    followed = rdd.commitment_updates.count()
+    for n in range(max(1, followed) * (TIMES - 1)):
+        commitment = services.commitment_save(
+            rdd=earlier_rdd, text=f"Engagement antérieur {n}", carried_by=CarriedBy.SOCIAL
+        )
+        services.commitment_follow(rdd=earlier_rdd, commitment=commitment, date=earlier.date, status="En cours.")
+        services.commitment_follow(rdd=rdd, commitment=commitment, date=meeting.date, status="Toujours en cours.")
+
+
+def _rdds(commissions: list[Commission], paca: Commission) -> None:
+    """RDDs awaiting KERN's approval in each commission she presides; transmitted RDDs in each served one."""
+    now = timezone.now()
+    presided = [paca, *commissions[: TIMES - 1]]
+    for n, commission in enumerate(presided):
+        meeting = Meeting.objects.create(
+            commission=commission, date=datetime.date(2026, 1, 10 + n), start_time=datetime.time(10, 0)
+        )
+        Rdd.objects.create(meeting=meeting, version=1, status=Rdd.Status.SUBMITTED, submitted_at=now)
+    served = Rdd.objects.filter(
+        status__in=[Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED], meeting__commission__agents__username="secretariat"
+    ).count()
+    for n in range(served * (TIMES - 1)):
+        commission = commissions[n % len(commissions)]
+        day = datetime.date(2025, 1, 1) + datetime.timedelta(days=n)
+        meeting = Meeting.objects.create(commission=commission, date=day, start_time=datetime.time(9))
+        Rdd.objects.create(
+            meeting=meeting,
+            version=1,
+            status=Rdd.Status.TRANSMITTED,
+            submitted_at=now,
+            approved_at=now,
+            transmitted_at=now,
+        )
+
+
+def _tables(paca: Commission, secretariat) -> None:
+    """Ten times the commission's tables (attached to agenda items) and pending uploads."""
+    items = list(paca.meetings.get(date=PACA_2025_DAY).agenda_items.all())
+    tables = StatTable.objects.filter(commission=paca).count()
+    for n in range(tables * (TIMES - 1)):
+        StatTable.objects.create(
+            commission=paca,
+            kind="montants",
+            title=f"Tableau de charge {n}",
+            territory="R93",
+            period_start=datetime.date(2000 + n, 1, 1),
+            period_end=datetime.date(2000 + n, 12, 31),
+            warnings=["Total recalculé."] if n % 2 else [],
+            agenda_item=items[n % len(items)] if n % 3 else None,
+            imported_by=secretariat,
+        )
+    for n in range(max(1, PendingUpload.objects.filter(commission=paca).count()) * TIMES):
+        PendingUpload.objects.create(
+            commission=paca,
+            uploaded_by=secretariat,
+            file_name=f"depot-{n}.csv",
+            content=b"a;b\n1;2\n",
+            file_hash=f"{n:064}",
+            kind="montants",
+            title=f"Dépôt {n}",
+            period_start=datetime.date(2024, 1, 1),
+            period_end=datetime.date(2024, 12, 31),
+        )
+
+
+def ten_times_the_demo() -> None:
+    """Multiply by ten what the main pages list, on top of the demo data."""
+    paca = Commission.objects.get(slug=PACA)
+    secretariat = _user("secretariat")
+    kern = Person.objects.get(user__username="kern")
+    commissions = _more_commissions(secretariat, kern)
+    _composition(paca)
+    _agenda_and_rdd(paca, secretariat)
+    _rdds(commissions, paca)
+    _tables(paca, secretariat)
+    # The Côte-d'Or stays as it is: its secretariat is another agent (a page must not list it).
+    assert not Commission.objects.filter(slug=COTE_DOR, agents=secretariat).exists()
+
+
+def _count(client, page: Page, django_assert_max_num_queries) -> int:
+    client.force_login(_user(page.username))
+    url = page.url()
+    # A first request fills the per-process caches (content types, the session's login time) for both counts.
+    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(BUDGETS[page.name]) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+def test_the_page_runs_the_same_queries_on_ten_times_the_demo_data(db, client, page, django_assert_max_num_queries):
+    load_all()
+    on_demo = _count(client, page, django_assert_max_num_queries)
+    ten_times_the_demo()
+    on_ten_times = _count(client, page, django_assert_max_num_queries)
+    assert (on_demo, on_ten_times) == (BUDGETS[page.name], BUDGETS[page.name])
