@@ -37,7 +37,7 @@ ZEAL_ALLOWLIST = [
     # Writes: a service locks or writes each row the user submitted (select_for_update().get(),
     # update_or_create), so these grow with the size of the form, not with the data already stored.
     {"model": "commissions.Mandate", "field": "get()"},  # composition import: mandate_end per ended mandate
-    {"model": "commissions.Meeting", "field": "get()"},  # _lock_agenda per item added (the standard items)
+    {"model": "commissions.Meeting", "field": "get()"},  # _lock_agenda per item added; supports reload it
     {"model": "commissions.Attendance", "field": "get()"},  # attendance form: one update_or_create per changed row
     {"model": "commissions.Section", "field": "get()"},  # sections_ensure: get_or_create of the two sections
     # person_invite per selected person (admin action); ModelChoiceField.clean once per person field of a
@@ -52,4 +52,11 @@ ZEAL_ALLOWLIST = [
     {"model": "decisions.Approval", "field": "person"},
     {"model": "decisions.Approval", "field": "user"},
     {"model": "commissions.AgendaItem", "field": "parent"},
+    # E-mails sent once per recipient: each recipient's row is claimed before sending (a task delivered twice
+    # sends nothing twice), so these grow with the number of recipients of one e-mail, by design.
+    {"model": "commissions.ConvocationDelivery", "field": "get()"},
+    {"model": "decisions.Notification", "field": "get()"},
+    # One RDD row locked per transition (select_for_update().get()), and the supports' own reload of the
+    # meeting when a transmission renders the RDD document within the same request (eager tasks).
+    {"model": "decisions.Rdd", "field": "get()"},
 ]
