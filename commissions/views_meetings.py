@@ -8,7 +8,8 @@ commission's meeting answers 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,23 +53,35 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+PAST_MEETINGS_PER_PAGE = 20
+
+
 @login_required
 def meeting_list(request, slug):
+    """Upcoming meetings, then past ones by pages of 20, with a search on titles, places and agenda items."""
     commission = commission_for(request.user, slug)
+    query = request.GET.get("q", "").strip()[:100]
     meetings = (
         Meeting.objects.filter(commission=commission)
         .select_related("presided_by")
         .annotate(item_count=Count("agenda_items"))
         .order_by("-date", "-start_time")
     )
+    if query:
+        matching = Meeting.objects.filter(commission=commission).filter(
+            Q(title__icontains=query) | Q(place__icontains=query) | Q(agenda_items__title__icontains=query)
+        )
+        meetings = meetings.filter(pk__in=matching.values("pk"))
     today = commission.today()
+    past = Paginator(meetings.filter(date__lt=today), PAST_MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "commissions/meeting_list.html",
         {
             "commission": commission,
-            "upcoming": [meeting for meeting in meetings if meeting.date >= today][::-1],
-            "past": [meeting for meeting in meetings if meeting.date < today],
+            "upcoming": list(meetings.filter(date__gte=today).order_by("date", "start_time")),
+            "past": past,
+            "query": query,
             "can_manage": can_manage(request.user, commission),
             "nav": "commissions",
         },
