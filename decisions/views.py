@@ -10,6 +10,7 @@ import ipaddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -237,12 +238,18 @@ def inbox(request):
     )
 
 
+TRANSMITTED_PER_PAGE = 25
+
+
 @login_required
 def transmitted(request):
-    """The transmitted RDDs of the user's commissions."""
-    return render(
-        request, "decisions/transmitted.html", {"rdds": selectors.transmitted_for(request.user), "nav": "transmitted"}
-    )
+    """The transmitted RDDs of the user's commissions, by pages, with a search on the commission's name."""
+    query = request.GET.get("q", "").strip()[:100]
+    rdds = selectors.transmitted_for(request.user)
+    if query:
+        rdds = rdds.filter(meeting__commission__name__icontains=query)
+    page = Paginator(rdds, TRANSMITTED_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "decisions/transmitted.html", {"rdds": page, "query": query, "nav": "transmitted"})
 
 
 # Content actions (secretariat, drafts only)
