@@ -19,7 +19,7 @@ def test_the_agent_builds_an_agenda_records_attendance_and_sends_the_convocation
     page = log_in("secretariat")
     page.get_by_role("link", name=re.compile("CPR PACA–Corse")).click()
     page.get_by_role("link", name="Séances et réunions").click()
-    expect(page.get_by_text("Aucune réunion à venir.")).to_be_visible()
+    expect(page.get_by_text("Aucune réunion à venir : créez la prochaine avec « Nouvelle réunion ».")).to_be_visible()
 
     page.get_by_role("link", name="Nouvelle réunion").click()
     page.get_by_label("Type de réunion").select_option(label="Séance de la commission")

@@ -45,7 +45,7 @@ BUDGETS = {
     "meeting page": 18,
     "RDD page": 34,
     "inbox": 10,
-    "transmitted RDDs": 9,
+    "transmitted RDDs": 10,  # with the pagination count
     "statistics page": 16,
 }
 
