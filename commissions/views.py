@@ -5,6 +5,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -47,10 +49,20 @@ def _presidency_or_none(commission: Commission, year: int):
         return str(missing)
 
 
+COMMISSIONS_PER_PAGE = 25
+
+
 @login_required
 def commission_list(request):
+    """The user's commissions, by pages of 25, searchable by name, profession or territory."""
+    query = request.GET.get("q", "").strip()[:100]
     commissions = Commission.objects.visible_to(request.user).select_related("secretariat_organisation")
-    return render(request, "commissions/list.html", {"commissions": commissions, "nav": "commissions"})
+    if query:
+        commissions = commissions.filter(
+            Q(name__icontains=query) | Q(profession__icontains=query) | Q(territory__icontains=query)
+        )
+    page = Paginator(commissions, COMMISSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "commissions/list.html", {"commissions": page, "query": query, "nav": "commissions"})
 
 
 @login_required

@@ -153,3 +153,18 @@ def test_only_the_secretariat_may_delete_a_designation(client, commission, alice
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 302
     assert not PresidencyDesignation.objects.filter(pk=designation.pk).exists()
+
+
+def test_the_commission_list_is_searchable_and_paginated(client, admin_user, commission, other_commission, monkeypatch):
+    monkeypatch.setattr("commissions.views.COMMISSIONS_PER_PAGE", 1)
+    client.force_login(admin_user)
+    url = reverse("commissions:list")
+
+    found = client.get(url, {"q": "réunion"})
+    second = client.get(url, {"page": 2})
+    none = client.get(url, {"q": "pharmaciens"})
+
+    assert list(found.context["commissions"]) == [other_commission]
+    assert second.context["commissions"].number == 2
+    assert "Page 2 sur 2" in second.content.decode()
+    assert "Aucune commission ne correspond à « pharmaciens »." in none.content.decode()
