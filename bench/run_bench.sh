@@ -2,6 +2,8 @@
 # make bench: the load benchmark on PostgreSQL (database portal_bench), gunicorn (2 workers) and a Celery
 # worker on 127.0.0.1, driven by locust (20 users, 60 s, headless). Prints requests per second and
 # p50/p95/p99 per page, also written to bench/results/. Everything it starts stops with it (trap).
+# The database is made again at every run (about 15 s): the presidents' approvals of a run would otherwise
+# leave the next run nothing to approve, and its figures would not compare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,16 +49,19 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   for _ in $(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
-psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'portal_bench'" | grep -q 1 \
-  || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE portal_bench"
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS portal_bench WITH (FORCE)"
+psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE portal_bench"
 
 echo "== migrate, static files, dataset"
 $BIN/python manage.py migrate --noinput -v 0
 $BIN/python manage.py collectstatic --noinput -v 0
 $BIN/python bench/generate.py
 
-echo "== gunicorn (2 workers) and a Celery worker on 127.0.0.1"
-$BIN/gunicorn portal.wsgi:application --workers 2 --bind "127.0.0.1:$PORT" --log-level warning \
+# Two worker processes of 4 threads each (gthread): a thread waiting for PostgreSQL leaves the processor to
+# another, and keep-alive spares a TCP connection per request (gunicorn's sync workers close it every time).
+echo "== gunicorn (2 workers, 4 threads each) and a Celery worker on 127.0.0.1"
+$BIN/gunicorn portal.wsgi:application --workers 2 --worker-class gthread --threads "${BENCH_THREADS:-4}" \
+  --keep-alive 5 --bind "127.0.0.1:$PORT" --log-level warning \
   >"$RESULTS/gunicorn.log" 2>&1 &
 pids+=($!)
 $BIN/celery -A portal worker --concurrency 1 --loglevel WARNING -Q celery,pdf,imports \

@@ -3,15 +3,24 @@
 Every view reaches a commission through `commission_for` (404, never 403, for
 a commission the user has no part in, so its existence is not revealed), and
 then the commission's objects through querysets filtered on that commission.
+
+`commission_for` decides visibility and the user's roles in one query (EXISTS
+subqueries on the commission's row) and keeps the roles on the commission it
+returns, so that `roles_in` and `can_manage` on that commission, later in the
+same request, ask the database nothing more.
 """
 
 import datetime
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from .models import Commission, Mandate, SectionPresidency
+
+# Where commission_for leaves the roles it found: (user pk, day, roles), on the commission instance.
+_ROLES = "_access_roles"
 
 
 class Role(StrEnum):
@@ -21,21 +30,48 @@ class Role(StrEnum):
     MEMBER = "member"
 
 
+def _role_subqueries(user, day: datetime.date) -> dict:
+    """EXISTS subqueries on a commission's row: the user is an agent, a member on `day`, a president on `day`."""
+    commission = OuterRef("pk")
+    return {
+        "_is_agent": Exists(Commission.agents.through.objects.filter(commission_id=commission, user_id=user.pk)),
+        "_is_member": Exists(
+            Mandate.objects.current_on(day).filter(seat__section__commission_id=commission, person__user_id=user.pk)
+        ),
+        "_is_president": Exists(
+            SectionPresidency.objects.current_on(day).filter(section__commission_id=commission, person__user_id=user.pk)
+        ),
+    }
+
+
+def _roles_from_flags(user, is_agent: bool, is_member: bool, is_president: bool) -> set[Role]:
+    roles: set[Role] = set()
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    if is_agent:
+        roles.add(Role.SECRETARIAT)
+    if is_member:
+        roles.add(Role.MEMBER)
+    if is_president:
+        roles.add(Role.PRESIDENT)
+    return roles
+
+
 def roles_in(user, commission: Commission, *, day: datetime.date | None = None) -> set[Role]:
     """The roles a user holds in a commission (derived from mandates and presidencies)."""
     if not user.is_authenticated:
         return set()
-    roles: set[Role] = set()
-    if user.is_superuser:
-        roles.add(Role.ADMIN)
-    if commission.agents.filter(pk=user.pk).exists():
-        roles.add(Role.SECRETARIAT)
     day = day or commission.today()
-    if Mandate.objects.current_on(day).filter(seat__section__commission=commission, person__user=user).exists():
-        roles.add(Role.MEMBER)
-    if SectionPresidency.objects.current_on(day).filter(section__commission=commission, person__user=user).exists():
-        roles.add(Role.PRESIDENT)
-    return roles
+    cached = commission.__dict__.get(_ROLES)
+    if cached is not None and cached[0] == user.pk and cached[1] == day:
+        return set(cached[2])
+    flags = (
+        Commission.objects.filter(pk=commission.pk)
+        .annotate(**_role_subqueries(user, day))
+        .values_list("_is_agent", "_is_member", "_is_president")
+        .first()
+    )
+    return _roles_from_flags(user, *(flags or (False, False, False)))
 
 
 def can_manage(user, commission: Commission) -> bool:
@@ -48,10 +84,27 @@ def commission_for(user, slug: str, *, manage: bool = False) -> Commission:
 
     404 when the user has no part in the commission; 403 when a member or a
     president of the commission asks for a secretariat action.
+
+    Visible as `Commission.objects.visible_to(user)` says (agent, or member or president on the server's
+    date); one query answers it together with the user's roles on that date, kept for `roles_in`, which
+    judges roles on the commission's own date (the same one, except around midnight in another time zone).
     """
-    commission = Commission.objects.visible_to(user).filter(slug=slug).first()
-    if commission is None:
+    if not user.is_authenticated:
         raise Http404("Commission introuvable.")
+    server_today = datetime.date.today()
+    commission = (
+        Commission.objects.filter(slug=slug)
+        .annotate(**_role_subqueries(user, server_today))
+        .select_related("secretariat_organisation")
+        .first()
+    )
+    if commission is None or not (
+        user.is_superuser or commission._is_agent or commission._is_member or commission._is_president
+    ):
+        raise Http404("Commission introuvable.")
+    if commission.today() == server_today:
+        roles = _roles_from_flags(user, commission._is_agent, commission._is_member, commission._is_president)
+        commission.__dict__[_ROLES] = (user.pk, server_today, frozenset(roles))
     if manage and not can_manage(user, commission):
         raise PermissionDenied("Cette action est réservée au secrétariat de la commission.")
     return commission

@@ -43,17 +43,23 @@ class CommissionQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
+        # EXISTS subqueries rather than joins and DISTINCT: the joins multiplied every commission by its
+        # seats, mandates and presidencies before DISTINCT folded them again (a scan of every mandate).
         today = datetime.date.today()
+        commission = models.OuterRef("pk")
         return self.filter(
-            Q(agents=user)
-            | Q(
-                sections__seats__mandates__person__user=user,
-                sections__seats__mandates__start__lte=today,
+            models.Exists(Commission.agents.through.objects.filter(commission_id=commission, user_id=user.pk))
+            | models.Exists(
+                Mandate.objects.current_on(today).filter(
+                    seat__section__commission_id=commission, person__user_id=user.pk
+                )
             )
-            & (Q(sections__seats__mandates__end__isnull=True) | Q(sections__seats__mandates__end__gte=today))
-            | Q(sections__presidencies__person__user=user, sections__presidencies__start__lte=today)
-            & (Q(sections__presidencies__end__isnull=True) | Q(sections__presidencies__end__gte=today))
-        ).distinct()
+            | models.Exists(
+                SectionPresidency.objects.current_on(today).filter(
+                    section__commission_id=commission, person__user_id=user.pk
+                )
+            )
+        )
 
 
 class Commission(models.Model):

@@ -58,19 +58,57 @@ def section_president_on(commission: Commission, kind: str, day: datetime.date) 
     return presidency.person if presidency else None
 
 
-def _section_president_for_year(commission: Commission, kind: str, year: int, day: datetime.date) -> Person | None:
-    """The section president on `day`, or else the first one who took office during the year."""
-    person = section_president_on(commission, kind, day)
-    if person is not None:
-        return person
-    first = (
-        SectionPresidency.objects.filter(section__commission=commission, section__kind=kind)
-        .overlapping(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-        .select_related("person")
-        .order_by("start")
-        .first()
+def _section_presidencies(commission: Commission) -> list[SectionPresidency]:
+    """Every section presidency of the commission, with its person: one query for all the years asked."""
+    return list(SectionPresidency.objects.filter(section__commission=commission).select_related("person", "section"))
+
+
+def _president_in(presidencies: list[SectionPresidency], kind: str, year: int, day: datetime.date) -> Person | None:
+    """The section president on `day`, or else the first one who took office during the year (loaded rows)."""
+    of_section = [presidency for presidency in presidencies if presidency.section.kind == kind]
+    current = [p for p in of_section if p.start <= day and (p.end is None or p.end >= day)]
+    if current:
+        return max(current, key=lambda presidency: presidency.start).person
+    first_day, last_day = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    during = [p for p in of_section if (p.end is None or p.end >= first_day) and p.start <= last_day]
+    return min(during, key=lambda presidency: presidency.start).person if during else None
+
+
+def _from_designation(year: int, designation: PresidencyDesignation) -> Presidency:
+    return Presidency(
+        year=year,
+        president=designation.president,
+        president_section=SectionKind(designation.president_section),
+        vice_president=designation.vice_president,
+        vice_president_section=designation.vice_president_section,
+        designation=designation,
     )
-    return first.person if first else None
+
+
+def _by_rule(commission: Commission, year: int, on: datetime.date | None, presidencies) -> Presidency:
+    """The presidency of the year by the rotation rule; `presidencies` loads the section presidencies when called."""
+    presiding = presiding_section_by_rule(commission, year)
+    if on is None:
+        today = commission.today()
+        on = today if today.year == year else datetime.date(year, 1, 1)
+    loaded = presidencies()
+    president = _president_in(loaded, presiding, year, on)
+    vice = _president_in(loaded, presiding.other, year, on)
+    missing = [
+        kind.label.lower() for kind, person in ((presiding, president), (presiding.other, vice)) if person is None
+    ]
+    if missing:
+        raise PresidencyUnknown(
+            f"Aucun président de la {' ni de la '.join(missing)} n'est enregistré pour {year} "
+            f"dans la commission « {commission} »."
+        )
+    return Presidency(
+        year=year,
+        president=president,
+        president_section=presiding,
+        vice_president=vice,
+        vice_president_section=presiding.other,
+    )
 
 
 def presidency_for(commission: Commission, year: int | None = None, *, on: datetime.date | None = None) -> Presidency:
@@ -92,32 +130,33 @@ def presidency_for(commission: Commission, year: int | None = None, *, on: datet
         .first()
     )
     if designation is not None:
-        return Presidency(
-            year=year,
-            president=designation.president,
-            president_section=SectionKind(designation.president_section),
-            vice_president=designation.vice_president,
-            vice_president_section=designation.vice_president_section,
-            designation=designation,
-        )
-    presiding = presiding_section_by_rule(commission, year)
-    if on is None:
-        today = commission.today()
-        on = today if today.year == year else datetime.date(year, 1, 1)
-    president = _section_president_for_year(commission, presiding, year, on)
-    vice = _section_president_for_year(commission, presiding.other, year, on)
-    missing = [
-        kind.label.lower() for kind, person in ((presiding, president), (presiding.other, vice)) if person is None
-    ]
-    if missing:
-        raise PresidencyUnknown(
-            f"Aucun président de la {' ni de la '.join(missing)} n'est enregistré pour {year} "
-            f"dans la commission « {commission} »."
-        )
-    return Presidency(
-        year=year,
-        president=president,
-        president_section=presiding,
-        vice_president=vice,
-        vice_president_section=presiding.other,
-    )
+        return _from_designation(year, designation)
+    return _by_rule(commission, year, on, lambda: _section_presidencies(commission))
+
+
+def presidencies_for_years(
+    commission: Commission, years, designations: list[PresidencyDesignation]
+) -> list[Presidency | PresidencyUnknown]:
+    """`presidency_for(commission, year)` for several years, in two queries at most.
+
+    `designations` are the commission's designations already loaded (with their president and vice-president),
+    at least those of the years asked; the section presidencies are loaded once, when a year needs the rule.
+    """
+    by_year = {designation.year: designation for designation in designations}
+    loaded: list[SectionPresidency] = []
+
+    def presidencies() -> list[SectionPresidency]:
+        if not loaded:
+            loaded.append(_section_presidencies(commission))
+        return loaded[0]
+
+    result: list[Presidency | PresidencyUnknown] = []
+    for year in years:
+        if year in by_year:
+            result.append(_from_designation(year, by_year[year]))
+            continue
+        try:
+            result.append(_by_rule(commission, year, None, presidencies))
+        except PresidencyUnknown as missing:
+            result.append(missing)
+    return result

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -21,7 +22,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import Commission, Mandate, PresidencyDesignation, Section
-from .presidency import PresidencyUnknown, presidency_for
+from .presidency import presidencies_for_years
 from .selectors import composition_on
 
 ROLE_LABELS = {
@@ -42,11 +43,27 @@ def parse_day(value: str | None) -> datetime.date | None:
     return None
 
 
-def _presidency_or_none(commission: Commission, year: int):
-    try:
-        return presidency_for(commission, year)
-    except PresidencyUnknown as missing:
-        return str(missing)
+# An id no row has, reversed once in a URL and then replaced by each row's id (see _url_for_ids).
+_ID_PLACEHOLDER = 2_147_483_647
+
+
+def _url_for_ids(name: str, slug: str):
+    """`reverse(name, args=[slug, id])` for many ids at the cost of one reversal (a page of 100 mandates)."""
+    head, placeholder, tail = reverse(name, args=[slug, _ID_PLACEHOLDER]).rpartition(str(_ID_PLACEHOLDER))
+    assert placeholder, name
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _mandate_links(commission: Commission, sections) -> None:
+    """The secretariat's links of each current mandate (end it, invite its person) as `end_url` and `invite_url`."""
+    end_url = _url_for_ids("commissions:mandate_end", commission.slug)
+    invite_url = _url_for_ids("commissions:person_invite", commission.slug)
+    for composition in sections:
+        for row in composition.rows:
+            for mandate in (row.titular, row.substitute):
+                if mandate is not None:
+                    mandate.end_url = end_url(mandate.pk)
+                    mandate.invite_url = invite_url(mandate.person_id)
 
 
 COMMISSIONS_PER_PAGE = 25
@@ -75,22 +92,33 @@ def commission_detail(request, slug):
         if day is None:
             messages.error(request, f"Date « {request.GET['date']} » invalide : utilisez le format JJ/MM/AAAA.")
             day = today
-    designations = PresidencyDesignation.objects.filter(commission=commission).select_related(
-        "president", "vice_president"
+    # All the commission's designations (a few per year of existence): the page lists the last six and the
+    # presidency of this year and the next comes from them or from the rotation rule.
+    designations = list(
+        PresidencyDesignation.objects.filter(commission=commission).select_related("president", "vice_president")
     )
-    roles = roles_in(request.user, commission)  # once: can_manage would ask again
+    years = (today.year, today.year + 1)
+    presidencies = [
+        str(presidency) if isinstance(presidency, Exception) else presidency
+        for presidency in presidencies_for_years(commission, years, designations)
+    ]
+    roles = roles_in(request.user, commission)  # known since commission_for: no query
+    manage = bool(roles & {Role.ADMIN, Role.SECRETARIAT})
+    sections = composition_on(commission, day)
+    if manage and day == today:
+        _mandate_links(commission, sections)
     context = {
         "commission": commission,
         "nav": "commissions",
         "day": day,
         "is_today": day == today,
-        "sections": composition_on(commission, day),
-        "presidencies": [_presidency_or_none(commission, year) for year in (today.year, today.year + 1)],
-        "years": (today.year, today.year + 1),
+        "sections": sections,
+        "presidencies": presidencies,
+        "years": years,
         "designations": designations[:6],
         "changes": commission.composition_changes.all()[:5],
         "contacts": commission.secretariat_contacts.all(),
-        "manage": bool(roles & {Role.ADMIN, Role.SECRETARIAT}),
+        "manage": manage,
         "roles": [ROLE_LABELS[role] for role in sorted(roles)],
     }
     return render(request, "commissions/detail.html", context)

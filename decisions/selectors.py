@@ -179,14 +179,21 @@ def approval_lines(rdd: Rdd) -> list[str]:
     from commissions.presidency import PresidencyUnknown, presidency_for
 
     commission = rdd.meeting.commission
-    lines = []
-    for approval in rdd.approvals.all():
-        feminine = approval.person.civility == "Mme"
+    approvals = list(rdd.approvals.all())
+    presiding_section = None
+    if approvals:  # the same for every approval: asked once
         try:
-            presiding = presidency_for(commission, on=rdd.meeting.date).president_section == approval.section
+            presiding_section = presidency_for(commission, on=rdd.meeting.date).president_section
+        except PresidencyUnknown:
+            pass
+    lines = []
+    for approval in approvals:
+        feminine = approval.person.civility == "Mme"
+        if presiding_section is not None:
+            presiding = presiding_section == approval.section
             title = "Président" if presiding else "Vice-Président"
             role = f"la {title}e" if feminine else f"le {title}"
-        except PresidencyUnknown:
+        else:
             presiding = approval.section == SectionKind.SOCIAL
             title = "la présidente" if feminine else "le président"
             role = f"{title} de la {SectionKind(approval.section).label.lower()}"

@@ -37,16 +37,17 @@ from stats.models import PendingUpload, StatTable
 from tests.factories import CommissionFactory, MandateFactory, PersonFactory, SeatFactory, seat_member
 
 # The queries of each page, measured on the demo data and on ten times more (they must be equal). Every page
-# pays 8 for the request itself: the session, the user, the user's permissions (2, for the menu), the user's
-# person (the name in the menu) and the session saved again (3 with its savepoint; the idle timeout).
+# pays 6 for the request itself: the session, the user, the menu (the user's person and whether they may import
+# national extracts, in one query: portal.context_processors) and the session saved again (3 with its
+# transaction; the idle timeout). A commission's page adds one for the commission and the user's roles in it.
 BUDGETS = {
-    "commission list": 10,  # with the pagination count
-    "commission page": 26,
-    "meeting page": 18,
-    "RDD page": 34,
-    "inbox": 10,
-    "transmitted RDDs": 10,  # with the pagination count
-    "statistics page": 16,
+    "commission list": 8,  # with the pagination count
+    "commission page": 15,
+    "meeting page": 13,
+    "RDD page": 26,
+    "inbox": 8,
+    "transmitted RDDs": 9,  # with the pagination count
+    "statistics page": 11,
 }
 
 
