@@ -46,7 +46,7 @@ BUDGETS = {
     "meeting page": 13,
     "RDD page": 26,
     "inbox": 8,
-    "transmitted RDDs": 9,  # with the pagination count
+    "transmitted RDDs": 8,  # with the pagination count
     "statistics page": 11,
 }
 
