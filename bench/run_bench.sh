@@ -16,6 +16,8 @@ mkdir -p "$RESULTS"
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal_bench"
 export CELERY_BROKER_URL="redis://127.0.0.1:6379/0"
+# Sessions and the cache in Redis (db 1), as in production with several web processes (cached_db sessions).
+export CACHE_URL="redis://127.0.0.1:6379/1"
 export DJANGO_SETTINGS_MODULE=portal.settings
 export DJANGO_DEBUG=0
 export DJANGO_SECRET_KEY="bench-secret-key-only-for-the-load-benchmark-0123456789"

@@ -47,9 +47,15 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _rdd(request, rdd_id: int, *, manage: bool = False) -> Rdd:
-    """The RDD if the user may see its commission (404 otherwise; 403 for a secretariat action by a member)."""
-    rdd = get_object_or_404(Rdd.objects.select_related("meeting__commission"), pk=rdd_id)
+def _rdd(request, rdd_id: int, *, manage: bool = False, content: bool = False) -> Rdd:
+    """The RDD if the user may see its commission (404 otherwise; 403 for a secretariat action by a member).
+
+    `content`: with everything its page shows (selectors.rdd_with_content), so that the page reads it once.
+    """
+    queryset = (
+        selectors.rdd_with_content(Rdd.objects.all()) if content else Rdd.objects.select_related("meeting__commission")
+    )
+    rdd = get_object_or_404(queryset, pk=rdd_id)
     commission = commission_for(request.user, rdd.meeting.commission.slug, manage=manage)
     rdd.meeting.commission = commission
     return rdd
@@ -78,8 +84,10 @@ def _editor_url(rdd: Rdd, anchor: str = "") -> str:
     return reverse("decisions:edit", args=[rdd.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _content_context(rdd: Rdd) -> dict:
-    rdd = selectors.rdd_with_content(Rdd.objects.filter(pk=rdd.pk)).get()
+def _content_context(rdd: Rdd, *, loaded: bool = False) -> dict:
+    """The blocks of the RDD's page; `loaded`: the RDD comes from `_rdd(..., content=True)`, not read again."""
+    if not loaded:
+        rdd = selectors.rdd_with_content(Rdd.objects.filter(pk=rdd.pk)).get()
     return {
         "rdd": rdd,
         "meeting": rdd.meeting,
@@ -157,10 +165,11 @@ def rdd_create(request, slug, meeting_id):
 
 @login_required
 def rdd_detail(request, rdd_id):
-    rdd = _rdd(request, rdd_id)
+    rdd = _rdd(request, rdd_id, content=True)
     _check_readable(request.user, rdd)
-    context = _content_context(rdd)
+    context = _content_context(rdd, loaded=True)
     commission = rdd.meeting.commission
+    approved = {approval.section for approval in rdd.approvals.all()}  # prefetched
     manage = can_manage(request.user, commission)
     context.update(
         {
@@ -170,7 +179,7 @@ def rdd_detail(request, rdd_id):
             "pending_sections": [
                 kind
                 for kind in services.president_sections(commission, request.user)
-                if rdd.status == Rdd.Status.SUBMITTED and not rdd.approvals.filter(section=kind).exists()
+                if rdd.status == Rdd.Status.SUBMITTED and kind not in approved
             ],
             "has_next_version": Rdd.objects.filter(previous=rdd).exists(),
             "validate_form": ValidateForm(rdd=rdd) if manage and rdd.status == Rdd.Status.TRANSMITTED else None,

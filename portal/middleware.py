@@ -1,7 +1,12 @@
-"""The absolute lifetime of a session: at most SESSION_MAX_LIFETIME seconds after the login.
+"""The lifetime of a session: 30 idle minutes, and at most SESSION_MAX_LIFETIME seconds after the login.
 
-The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); this one ends a
-session that stayed active all day. The login time is stored by `portal.security.remember_login_time`.
+The idle timeout is Django's own (SESSION_COOKIE_AGE: the session and its cookie expire that long after the
+session was last saved). Rather than saving the session at every request (SESSION_SAVE_EVERY_REQUEST, three
+queries each time), this middleware marks it modified when its last save is SESSION_REFRESH_SECONDS old or
+more, so that SessionMiddleware saves it (and sends the cookie again) at most once a minute.
+
+The absolute lifetime ends a session that stayed active all day. The login time is stored by
+`portal.security.remember_login_time`.
 """
 
 import logging
@@ -13,6 +18,9 @@ from django.contrib.auth import logout
 from .security import LOGIN_AT, client_address
 
 logger = logging.getLogger("portal.security")
+
+# When the session was last saved (seconds since the epoch), to renew its idle timeout once a minute.
+REFRESHED_AT = "portal_refreshed_at"
 
 
 class SessionLifetimeMiddleware:
@@ -29,4 +37,16 @@ class SessionLifetimeMiddleware:
             elif time.time() - login_at > settings.SESSION_MAX_LIFETIME:
                 logger.info("session expired user=%s ip=%s", user.get_username(), client_address(request))
                 logout(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        self._refresh(request)
+        return response
+
+    @staticmethod
+    def _refresh(request) -> None:
+        """Mark the session modified (SessionMiddleware saves it) when it is saved anyway or its save is old."""
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or not session.keys():
+            return  # no session, one just ended (logout) or expired: nothing to keep alive
+        now = int(time.time())
+        if session.modified or now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[REFRESHED_AT] = now

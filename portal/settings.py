@@ -233,8 +233,16 @@ HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=CE
 
 # Sessions end after 30 minutes without a request and 12 hours after the login at most
 # (portal.middleware.SessionLifetimeMiddleware); the key changes at every login (django.contrib.auth).
+# The idle timeout is renewed by saving the session, at most once every SESSION_REFRESH_SECONDS
+# (portal.middleware.SessionLifetimeMiddleware) instead of at every request (SESSION_SAVE_EVERY_REQUEST):
+# most requests write nothing, and a session ends between 29 and 30 minutes after its last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
+# With a shared cache (Redis), sessions are read from it and written to both: the database stays the
+# source of truth. Not with the per-process memory cache, which other processes would not see change.
+if CACHE_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_MAX_LIFETIME = env.int("SESSION_MAX_LIFETIME_SECONDS", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
