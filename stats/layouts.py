@@ -104,6 +104,11 @@ class _Header:
 # --- Headers --------------------------------------------------------------------------------------------
 
 
+def _label_header(text: str, default: str) -> str:
+    """The header of the label column; a header without a letter ("." as some extractions write it) is none."""
+    return text if any(character.isalpha() for character in text) else default
+
+
 def _split_header(grid: Grid) -> _Header:
     rows = [(line, cells) for line, cells in grid.rows if any(cell_text(cell) for cell in cells)]
     preamble: list[str] = []
@@ -356,7 +361,7 @@ def _parse_montants(grid: Grid, header: _Header, declared: set[int] | None = Non
     rows, errors = _read_rows(grid, header, columns, label_indexes)
     if errors:
         raise FileRejected(errors)
-    table = ParsedTable(MONTANTS, columns, rows, label_header=header.paths[label_indexes[-1]] or "Poste")
+    table = ParsedTable(MONTANTS, columns, rows, label_header=_label_header(header.paths[label_indexes[-1]], "Poste"))
     _check_montants(table, declared)
     return table
 
@@ -387,7 +392,7 @@ def _parse_sesam(grid: Grid, header: _Header) -> ParsedTable:
     rows, errors = _read_rows(grid, header, columns, [0])
     if errors:
         raise FileRejected(errors)
-    table = ParsedTable(SESAM_VITALE, columns, rows, label_header=header.paths[0] or "Territoire")
+    table = ParsedTable(SESAM_VITALE, columns, rows, label_header=_label_header(header.paths[0], "Territoire"))
     _check_sesam(table)
     return table
 
@@ -413,7 +418,7 @@ def _parse_indicateurs(grid: Grid, header: _Header, declared: set[int] | None = 
     for position, column in enumerate(columns):
         if any(row.values[position].percent for row in rows):
             column.percent = True
-    table = ParsedTable(INDICATEURS, columns, rows, label_header=header.paths[0] or "Territoire")
+    table = ParsedTable(INDICATEURS, columns, rows, label_header=_label_header(header.paths[0], "Territoire"))
     _check_indicateurs(table, declared)
     return table
 

@@ -213,3 +213,9 @@ def test_a_bad_file_stores_nothing(commission):
         table_import(commission=commission, data=data, file_name="t.csv", kind="indicateurs", meta=meta())
     assert StatTable.objects.count() == 0
     assert StatValue.objects.count() == 0
+
+
+def test_a_label_column_headed_with_a_dot_is_called_poste():
+    parsed = table_parse(data=data_file("montants_paca_2023.csv"), file_name="montants_paca_2023.csv", kind="montants")
+
+    assert parsed.label_header == "Poste"
