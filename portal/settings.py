@@ -229,6 +229,10 @@ CELERY_TASK_ROUTES = {
 }
 # /sante/ pings the workers (and checks that every queue above has one) when a broker is configured;
 # HEALTH_CHECK_CELERY_WORKERS=0 leaves that to another probe (the broker itself is still checked).
+# PDF supports (supports/conf.py): a statistics table longer than this appears as its first rows and totals,
+# the full table as an XLSX annex.
+SUPPORTS_TABLE_MAX_ROWS = env.int("SUPPORTS_TABLE_MAX_ROWS", default=30)
+
 HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=CELERY_BROKER_URL != "memory://")
 
 # Sessions end after 30 minutes without a request and 12 hours after the login at most
