@@ -8,11 +8,13 @@ Rules of the import (the export writes exactly this format, so that exporting
 and importing again at the same date changes nothing):
 
 Reading the file
-- The content decides the format, not the file name: an XLSX (zip) file is
-  read with openpyxl (first sheet; date cells may be dates or Excel serial
+- The content decides the format, not the file name; the reading is
+  `portal.spreadsheets`, shared with the statistics import. An XLSX (zip)
+  file is read from its first sheet (date cells may be dates or Excel serial
   numbers); anything else must be text: CSV in UTF-8 (with or without BOM),
-  else Windows-1252; `;`, `,` or tab as delimiter (the one most present in
-  the header line). A PDF, an old .xls or any binary content is refused.
+  else Windows-1252; `;`, tab or `,` as delimiter (the first of them found
+  in the header line, outside quotes). A PDF, an old .xls, UTF-16 or any
+  binary content is refused.
 - Columns are recognised by their header, never their position, whatever the
   case, accents, spaces and hyphens ("Rôle", "role", "ROLE"; "E-mail",
   "email", "courriel"). Required: Section, Organisation, Rôle, Nom; optional:
@@ -68,9 +70,8 @@ import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +81,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from members.models import Organisation, OrganisationAlias, Person
+from portal.spreadsheets import SpreadsheetError, column_letter, read_csv, read_xlsx, sniff
 
 from .models import Commission, CompositionChange, Mandate, Seat, SectionKind
 from .selectors import composition_on
@@ -160,15 +162,6 @@ def _fr(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def _errors(messages: list[str]) -> ValidationError:
     """At most MAX_ERRORS messages, so that a wholly wrong file stays readable."""
     if len(messages) > MAX_ERRORS:
@@ -241,80 +234,41 @@ def _cell_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[Any]]]:
-    import openpyxl
-
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-            raise ValidationError("Le classeur est trop volumineux une fois décompressé.")
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except ValidationError:
-        raise
-    except Exception as error:  # openpyxl raises many kinds of errors on a damaged file
-        raise ValidationError(
-            "Le fichier n'est pas un classeur XLSX lisible : enregistrez-le au format .xlsx ou .csv."
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    except Exception as error:  # a damaged sheet fails only when read
-        raise ValidationError("La première feuille du classeur n'est pas lisible.") from error
-    finally:
-        workbook.close()
-    yield from rows
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in content:
-        raise ValidationError(_NOT_A_SPREADSHEET)
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise ValidationError(
-                "L'encodage du fichier n'est pas reconnu : enregistrez-le en CSV UTF-8 ou au format .xlsx."
-            ) from error
-    if any(unicodedata.category(char) == "Cc" and char not in "\t\r\n\f" for char in text):
-        raise ValidationError(_NOT_A_SPREADSHEET)
-    return text
-
-
 _NOT_A_SPREADSHEET = (
     "Le fichier n'est pas un tableur CSV ou XLSX : enregistrez la composition au format .csv ou .xlsx "
     "(le modèle est celui de l'export)."
 )
+_UNREADABLE_WORKBOOK = "Le fichier n'est pas un classeur XLSX lisible : enregistrez-le au format .xlsx ou .csv."
+_UNKNOWN_ENCODING = "L'encodage du fichier n'est pas reconnu : enregistrez-le en CSV UTF-8 ou au format .xlsx."
+# The shared reader's refusals in this import's words (the others keep the shared wording).
+_READING_MESSAGES = {
+    "utf16": _UNKNOWN_ENCODING,
+    "undecodable": _UNKNOWN_ENCODING,
+    "binary": _NOT_A_SPREADSHEET,
+    "bad_archive": _UNREADABLE_WORKBOOK,
+    "not_a_workbook": _UNREADABLE_WORKBOOK,
+    "unreadable_workbook": _UNREADABLE_WORKBOOK,
+    "unreadable_sheet": "La première feuille du classeur n'est pas lisible.",
+    "too_large": "Le classeur est trop volumineux une fois décompressé.",
+}
 
 
-def _read_csv(content: bytes) -> Iterator[tuple[int, list[Any]]]:
-    text = _decode(content)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(";,\t", key=first_line.count)
-    # Each record is one spreadsheet row, even when a quoted cell spans several lines.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        yield from enumerate(reader, start=1)
-    except csv.Error as error:
-        raise ValidationError(f"Le fichier CSV est mal formé : {error}.") from error
-
-
-def _table(content: bytes) -> Iterator[tuple[int, list[Any]]]:
-    if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
+def _table(content: bytes) -> list[tuple[int, list[Any]]]:
+    """The rows of the file, numbered as the spreadsheet shows them (a CSV record spanning lines is one row)."""
+    kind = sniff(content)
+    if kind == "xls":
         raise ValidationError(
             "Les classeurs Excel 97-2003 (.xls) ne sont pas pris en charge : enregistrez le fichier au format .xlsx."
         )
-    if content.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")):
+    if kind == "other":
         raise ValidationError(_NOT_A_SPREADSHEET)
-    return _read_csv(content)
+    try:
+        grid = read_xlsx(content, max_uncompressed=MAX_UNCOMPRESSED_BYTES) if kind == "xlsx" else read_csv(content)
+    except SpreadsheetError as error:
+        if error.code == "csv":
+            raise ValidationError(f"Le fichier CSV est mal formé : {error.detail}.") from error
+        raise ValidationError(_READING_MESSAGES.get(error.code, error.message)) from error
+    return [(number, cells) for number, (_, cells) in enumerate(grid.rows, start=1)]
 
 
 def _header(cells: list[Any], *, line: int) -> dict[str, int]:
@@ -328,7 +282,7 @@ def _header(cells: list[Any], *, line: int) -> dict[str, int]:
         name = _COLUMN_ALIASES.get(_key(text))
         if name is None:
             messages.append(
-                f"Ligne {line}, colonne {_column_letter(index)} : colonne inconnue « {text} » "
+                f"Ligne {line}, colonne {column_letter(index)} : colonne inconnue « {text} » "
                 f"(colonnes attendues : {', '.join(HEADERS)})."
             )
         elif name in columns:
@@ -344,12 +298,8 @@ def _header(cells: list[Any], *, line: int) -> dict[str, int]:
 
 
 def _parse_date(value: Any) -> datetime.date:
-    """A date from a cell; ValueError with a French message otherwise."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    """A date from a cell (a workbook's date cells are read as jj/mm/aaaa); ValueError in French otherwise."""
+    if isinstance(value, int | float):
         from openpyxl.utils.datetime import from_excel
 
         try:
@@ -452,7 +402,7 @@ def _parse_row(
     for index, cell in enumerate(cells):
         if index not in known and _cell_text(cell):
             messages.append(
-                f"Ligne {line}, colonne {_column_letter(index)} : une valeur (« {_cell_text(cell)} ») "
+                f"Ligne {line}, colonne {column_letter(index)} : une valeur (« {_cell_text(cell)} ») "
                 f"est dans une colonne sans en-tête."
             )
 
