@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from portal import generations
+
 from . import services
 from .access import Role, commission_for, roles_in
 from .forms import (
@@ -92,36 +94,46 @@ def commission_detail(request, slug):
         if day is None:
             messages.error(request, f"Date « {request.GET['date']} » invalide : utilisez le format JJ/MM/AAAA.")
             day = today
-    # All the commission's designations (a few per year of existence): the page lists the last six and the
-    # presidency of this year and the next comes from them or from the rotation rule.
-    designations = list(
-        PresidencyDesignation.objects.filter(commission=commission).select_related("president", "vice_president")
-    )
-    years = (today.year, today.year + 1)
-    presidencies = [
-        str(presidency) if isinstance(presidency, Exception) else presidency
-        for presidency in presidencies_for_years(commission, years, designations)
-    ]
     roles = roles_in(request.user, commission)  # known since commission_for: no query
     manage = bool(roles & {Role.ADMIN, Role.SECRETARIAT})
-    sections = composition_on(commission, day)
-    if manage and day == today:
-        _mandate_links(commission, sections)
-    context = {
-        "commission": commission,
-        "nav": "commissions",
-        "day": day,
-        "is_today": day == today,
-        "sections": sections,
-        "presidencies": presidencies,
-        "years": years,
-        "designations": designations[:6],
-        "changes": commission.composition_changes.all()[:5],
-        "contacts": commission.secretariat_contacts.all(),
-        "manage": manage,
-        "roles": [ROLE_LABELS[role] for role in sorted(roles)],
-    }
-    return render(request, "commissions/detail.html", context)
+
+    def content() -> dict:
+        # All the commission's designations (a few per year of existence): the page lists the last six and
+        # the presidency of this year and the next comes from them or from the rotation rule.
+        designations = list(
+            PresidencyDesignation.objects.filter(commission=commission).select_related("president", "vice_president")
+        )
+        years = (today.year, today.year + 1)
+        presidencies = [
+            str(presidency) if isinstance(presidency, Exception) else presidency
+            for presidency in presidencies_for_years(commission, years, designations)
+        ]
+        sections = composition_on(commission, day)
+        if manage and day == today:
+            _mandate_links(commission, sections)
+        return {
+            "commission": commission,
+            "day": day,
+            "is_today": day == today,
+            "sections": sections,
+            "presidencies": presidencies,
+            "years": years,
+            "designations": designations[:6],
+            "changes": commission.composition_changes.all()[:5],
+            "contacts": commission.secretariat_contacts.all(),
+            "manage": manage,
+            "roles": [ROLE_LABELS[role] for role in sorted(roles)],
+        }
+
+    # Rendered once per commission, day, and set of roles, until the composition changes (portal.generations).
+    html = generations.fragment(
+        request,
+        "commissions/_detail_content.html",
+        scopes=[generations.COMPOSITION],
+        key=f"{commission.pk}:{day.isoformat()}:{today.isoformat()}:{','.join(sorted(roles))}",
+        context=content,
+    )
+    return render(request, "commissions/detail.html", {"commission": commission, "nav": "commissions", "content": html})
 
 
 def _form_page(request, commission, form, *, title, submit, intro=""):

@@ -25,6 +25,8 @@ WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
 # The admin tests of each app log in with force_login, without a second factor; the second factor
 # itself (on in production) is proved by tests/security/test_admin_otp.py, which turns it on.
 ADMIN_REQUIRE_OTP = False
+# The pages' cache on (per-process memory, emptied before each test by tests/conftest.py), as in production.
+PAGE_CACHE = True
 
 # N+1 detection (django-zeal): a request of the test client that loads a relation lazily once per row of
 # a list raises NPlusOneError, so that every page keeps a query count independent of the amount of data

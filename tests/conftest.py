@@ -9,6 +9,7 @@ import os
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 
 from commissions.models import SectionKind
@@ -41,6 +42,14 @@ def pytest_runtest_setup(item):
         if require:
             pytest.fail(f"REQUIRE_POSTGRES=1 but the test would skip: {message}")
         pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a page cached by an earlier test (whose rows were rolled back,
+    their ids given again) must not be served to the next."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +51,18 @@ BUDGETS = {
     "inbox": 5,
     "transmitted RDDs": 5,  # with the pagination count
     "statistics page": 8,
+}
+
+# The same pages once their cached parts are in the cache (portal.generations), as most requests find them:
+# the menu, and the commission page's content, are read from the cache until their data changes.
+CACHED_BUDGETS = {
+    "commission list": 4,
+    "commission page": 3,
+    "meeting page": 9,
+    "RDD page": 21,
+    "inbox": 4,
+    "transmitted RDDs": 4,
+    "statistics page": 7,
 }
 
 
@@ -249,15 +262,20 @@ def ten_times_the_demo() -> None:
     assert not Commission.objects.filter(slug=COTE_DOR, agents=secretariat).exists()
 
 
-def _count(client, page: Page, django_assert_max_num_queries) -> int:
+def _count(client, page: Page, django_assert_max_num_queries) -> tuple[int, int]:
+    """The page's queries with an empty cache, then once the page's cached parts are there (portal.generations)."""
     client.force_login(_user(page.username))
     url = page.url()
     # A first request fills the per-process caches (content types, the session's login time) for both counts.
     assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(BUDGETS[page.name]) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
+    cache.clear()
+    counts = []
+    for budget in (BUDGETS[page.name], CACHED_BUDGETS[page.name]):
+        with django_assert_max_num_queries(budget) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured))
+    return counts[0], counts[1]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
@@ -266,4 +284,5 @@ def test_the_page_runs_the_same_queries_on_ten_times_the_demo_data(db, client, p
     on_demo = _count(client, page, django_assert_max_num_queries)
     ten_times_the_demo()
     on_ten_times = _count(client, page, django_assert_max_num_queries)
-    assert (on_demo, on_ten_times) == (BUDGETS[page.name], BUDGETS[page.name])
+    budgets = (BUDGETS[page.name], CACHED_BUDGETS[page.name])
+    assert (on_demo, on_ten_times) == (budgets, budgets)

@@ -1,0 +1,137 @@
+"""Cache generations: what a page shows, kept in the cache until the data it comes from changes.
+
+A *scope* names a set of models ("composition": commissions, sections, seats, mandates, presidencies,
+persons, organisations…). Its *generation* is a random token in the cache; saving or deleting a row of one
+of its models (or changing one of its many-to-many relations) replaces the token, so every cache key built
+on the old one is never read again and expires on its own. Nothing has to know which keys to delete.
+
+The token is replaced at once (the same request, a test inside a transaction, see the change) and again
+when the transaction commits: a request of another process that read the data before the commit and
+cached it under the new token would otherwise keep the old data until the timeout.
+
+Keys are only as fresh as the cache is shared: with several web processes the cache must be Redis
+(CACHE_URL), so `PAGE_CACHE` is off by default without it (and on in the demo and the tests, one process).
+A write that bypasses the ORM's signals (a restore, a bulk load) calls `bump_all()`; failing that, what it
+changed appears when the cached entries expire (`PAGE_CACHE_TIMEOUT`, 5 minutes).
+
+    watch("composition", Mandate, Seat, m2m=[Commission.agents.through])    # in an AppConfig.ready()
+    html = fragment(request, "commissions/_detail_content.html", scopes=["composition"], key=..., context=...)
+"""
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+logger = logging.getLogger(__name__)
+
+COMPOSITION = "composition"
+ACCOUNTS = "accounts"
+
+_KEY = "generation:{}"
+_SCOPES: set[str] = set()
+# What the {% csrf_token %} of a cached fragment holds instead of a user's token, replaced at each request.
+CSRF_PLACEHOLDER = "csrf-token-of-the-request-7f3c9b2e"
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE
+
+
+def current(*scopes: str) -> str:
+    """The scopes' tokens, joined: a part of a cache key that changes whenever one of the scopes changes."""
+    keys = [_KEY.format(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)  # add: another process may be starting it too
+        found = cache.get_many(keys)
+    return "-".join(found.get(key, "none") for key in keys)
+
+
+def _replace(keys: list[str]) -> None:
+    try:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    except Exception:  # the cache is down: the write itself must not fail; entries expire on their own
+        logger.exception("cache generation not replaced: %s", ", ".join(keys))
+
+
+def bump(*scopes: str) -> None:
+    """Replace the scopes' tokens now and when the current transaction commits."""
+    keys = [_KEY.format(scope) for scope in scopes]
+    _replace(keys)
+    transaction.on_commit(lambda: _replace(keys))
+
+
+def bump_all() -> None:
+    bump(*sorted(_SCOPES))
+
+
+def watch(scope: str, *models, m2m: Iterable = (), ignore_fields: Iterable[str] = ()) -> None:
+    """Replace `scope`'s token whenever a row of `models` is saved or deleted, or a relation of `m2m` changes.
+
+    A save limited to `ignore_fields` (`save(update_fields=...)`, as the login does for `last_login`) changes
+    nothing the scope's pages show.
+    """
+    _SCOPES.add(scope)
+    ignored = frozenset(ignore_fields)
+
+    def changed(sender, **kwargs):
+        if kwargs.get("raw"):  # loaddata: bump_all() afterwards
+            return
+        update_fields = kwargs.get("update_fields")
+        if update_fields and ignored.issuperset(update_fields):
+            return
+        bump(scope)
+
+    def relation_changed(sender, action, **kwargs):
+        if action in {"post_add", "post_remove", "post_clear"}:
+            bump(scope)
+
+    for model in models:
+        uid = f"generation:{scope}:{model._meta.label}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    for through in m2m:
+        m2m_changed.connect(
+            relation_changed, sender=through, weak=False, dispatch_uid=f"generation:{scope}:{through._meta.label}"
+        )
+
+
+def cached(key: str, *, scopes: Iterable[str], compute: Callable[[], object], timeout: int | None = None):
+    """`compute()`, kept in the cache under `key` until one of the scopes changes (or the timeout)."""
+    if not enabled():
+        return compute()
+    full_key = f"{key}:{current(*scopes)}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout or settings.PAGE_CACHE_TIMEOUT)
+    return value
+
+
+def fragment(
+    request, template_name: str, *, scopes: Iterable[str], key: str, context: Callable[[], dict]
+) -> SafeString:
+    """A part of a page rendered once per `key` and generation of `scopes`, then read from the cache.
+
+    `context()` is called only when the fragment is rendered. The template sees that context alone (no
+    request, no context processors); its {% csrf_token %} is the request's own token, put in at each request.
+    Everything the fragment shows must come from the scopes' models or be part of `key`.
+    """
+
+    def render() -> str:
+        return render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER})
+
+    html = cached(f"fragment:{template_name}:{key}", scopes=scopes, compute=render)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)  # rendered by the template engine, which escaped it
