@@ -43,6 +43,7 @@ from commissions.models import (  # noqa: E402
 )
 from decisions.models import Approval, CarriedBy, Commitment, Decision, ItemRecord, Question, Rdd  # noqa: E402
 from members.models import Organisation, Person  # noqa: E402
+from portal import generations  # noqa: E402
 from stats.models import StatTable  # noqa: E402
 
 PASSWORD = "bench-portail-2026"
@@ -295,6 +296,8 @@ def main() -> None:
             _generate()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        # Written in bulk, without the signals: what an earlier run left in the cache is of another database.
+        generations.bump_all()
     counts = {
         "commissions": Commission.objects.count(),
         "persons": Person.objects.count(),

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from portal import generations
+
 from .compositions import load_demo as load_compositions
 from .meetings import load_demo_meetings
 from .tables import load_demo_tables
@@ -22,4 +24,5 @@ def load_all() -> DemoSummary:
     accounts = load_compositions()
     meetings = load_demo_meetings()
     tables = load_demo_tables()
+    generations.bump_all()  # some rows are written in bulk, without the signals the cached pages listen to
     return DemoSummary(accounts=accounts, meetings=meetings, tables=tables)
