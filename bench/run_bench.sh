@@ -60,10 +60,12 @@ $BIN/python manage.py collectstatic --noinput -v 0
 $BIN/python bench/generate.py
 
 # Two worker processes of 4 threads each (gthread): a thread waiting for PostgreSQL leaves the processor to
-# another, and keep-alive spares a TCP connection per request (gunicorn's sync workers close it every time).
+# another. No keep-alive: locust's 20 connections would each stay on the worker that accepted it, and one
+# worker (one interpreter lock, one core at most) was seen holding 14 of them, at 90 % of a core while the
+# other idled at 40 %; closed after each response, the next request goes to whichever worker accepts it first.
 echo "== gunicorn (2 workers, 4 threads each) and a Celery worker on 127.0.0.1"
 $BIN/gunicorn portal.wsgi:application --workers 2 --worker-class gthread --threads "${BENCH_THREADS:-4}" \
-  --keep-alive 5 --bind "127.0.0.1:$PORT" --log-level warning \
+  --keep-alive "${BENCH_KEEPALIVE:-0}" --bind "127.0.0.1:$PORT" --log-level warning \
   >"$RESULTS/gunicorn.log" 2>&1 &
 pids+=($!)
 $BIN/celery -A portal worker --concurrency 1 --loglevel WARNING -Q celery,pdf,imports \
@@ -74,12 +76,26 @@ for _ in $(seq 30); do
   sleep 0.5
 done
 
+# CPU seconds used so far by the web workers, PostgreSQL and Redis (ps' cumulative times), to tell after
+# the run where the two cores went.
+cpu_seconds() {
+  ps -o times= "$@" 2>/dev/null | awk '{s += $1} END {print s + 0}'
+}
+web_workers=$(pgrep -d, -P "${pids[0]}")
+web_before=$(cpu_seconds -p "$web_workers")
+pg_before=$(cpu_seconds -C postgres)
+redis_before=$(cpu_seconds -C redis-server)
+
 echo "== locust: $USERS users for $RUN_TIME"
 status=0
-$BIN/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate "$USERS" --run-time "$RUN_TIME" \
+$BIN/python bench/cpu_of.py "$RESULTS/locust_cpu.txt" $BIN/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate "$USERS" --run-time "$RUN_TIME" \
   --host "http://127.0.0.1:$PORT" --csv "$RESULTS/bench" --only-summary --loglevel WARNING \
   >"$RESULTS/locust.log" 2>&1 || status=$?
 $BIN/python bench/report.py "$RESULTS/bench_stats.csv" | tee "$RESULTS/summary.txt"
+{
+  echo "CPU seconds during the run: gunicorn workers $(($(cpu_seconds -p "$web_workers") - web_before)), PostgreSQL $(($(cpu_seconds -C postgres) - pg_before)), Redis $(($(cpu_seconds -C redis-server) - redis_before))"
+  echo "locust $(cat "$RESULTS/locust_cpu.txt"), out of $(($(nproc) * ${RUN_TIME%s})) on $(nproc) cores in ${RUN_TIME}"
+} | tee -a "$RESULTS/summary.txt"
 if [ "$status" -ne 0 ]; then
   echo "locust failed (exit $status): see $RESULTS/locust.log" >&2
 fi

@@ -7,7 +7,9 @@ then the commission's objects through querysets filtered on that commission.
 `commission_for` decides visibility and the user's roles in one query (EXISTS
 subqueries on the commission's row) and keeps the roles on the commission it
 returns, so that `roles_in` and `can_manage` on that commission, later in the
-same request, ask the database nothing more.
+same request, ask the database nothing more. The answer stays in the cache
+until a commission, its agents, a mandate, a presidency or a person changes
+(portal.generations: the "composition" scope), the date being part of the key.
 """
 
 import datetime
@@ -16,6 +18,8 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+
+from portal import generations
 
 from .models import Commission, Mandate, SectionPresidency
 
@@ -92,13 +96,21 @@ def commission_for(user, slug: str, *, manage: bool = False) -> Commission:
     if not user.is_authenticated:
         raise Http404("Commission introuvable.")
     server_today = datetime.date.today()
-    commission = (
-        Commission.objects.filter(slug=slug)
-        .annotate(**_role_subqueries(user, server_today))
-        .select_related("secretariat_organisation")
-        .first()
+
+    def read():
+        found = (
+            Commission.objects.filter(slug=slug)
+            .annotate(**_role_subqueries(user, server_today))
+            .select_related("secretariat_organisation")
+            .first()
+        )
+        return found if found is not None else False  # False: none by that name (None means not cached)
+
+    # Kept in the cache until a commission, a mandate, a presidency or an agent changes (portal.generations).
+    commission = generations.cached(
+        f"access:{user.pk}:{slug}:{server_today.isoformat()}", scopes=[generations.COMPOSITION], compute=read
     )
-    if commission is None or not (
+    if not commission or not (
         user.is_superuser or commission._is_agent or commission._is_member or commission._is_president
     ):
         raise Http404("Commission introuvable.")

@@ -1,6 +1,7 @@
 """The commission pages: list, composition and presidency, and their forms."""
 
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -75,13 +76,27 @@ COMMISSIONS_PER_PAGE = 25
 def commission_list(request):
     """The user's commissions, by pages of 25, searchable by name, profession or territory."""
     query = request.GET.get("q", "").strip()[:100]
-    commissions = Commission.objects.visible_to(request.user).select_related("secretariat_organisation")
-    if query:
-        commissions = commissions.filter(
-            Q(name__icontains=query) | Q(profession__icontains=query) | Q(territory__icontains=query)
-        )
-    page = Paginator(commissions, COMMISSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "commissions/list.html", {"commissions": page, "query": query, "nav": "commissions"})
+    page_number = request.GET.get("page", "")[:10]
+
+    def content() -> dict:
+        commissions = Commission.objects.visible_to(request.user).select_related("secretariat_organisation")
+        if query:
+            commissions = commissions.filter(
+                Q(name__icontains=query) | Q(profession__icontains=query) | Q(territory__icontains=query)
+            )
+        return {"commissions": Paginator(commissions, COMMISSIONS_PER_PAGE).get_page(page_number), "query": query}
+
+    # Kept until a commission, a mandate or an account changes (portal.generations); the date is in the key
+    # because mandates start and end with the days.
+    search = hashlib.sha256(f"{query}\n{page_number}".encode()).hexdigest()[:32]
+    html = generations.fragment(
+        request,
+        "commissions/_list_content.html",
+        scopes=[generations.COMPOSITION, generations.ACCOUNTS],
+        key=f"{request.user.pk}:{datetime.date.today().isoformat()}:{search}",
+        context=content,
+    )
+    return render(request, "commissions/list.html", {"content": html, "nav": "commissions"})
 
 
 @login_required

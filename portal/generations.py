@@ -22,8 +22,10 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.csrf import get_token
@@ -45,19 +47,46 @@ def enabled() -> bool:
     return settings.PAGE_CACHE
 
 
+# The tokens already read by the current request (read once per request, forgotten when one is replaced).
+_request = Local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.tokens = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.tokens = None
+
+
+request_started.connect(_request_started, dispatch_uid="generations:request_started")
+request_finished.connect(_request_finished, dispatch_uid="generations:request_finished")
+
+
 def current(*scopes: str) -> str:
     """The scopes' tokens, joined: a part of a cache key that changes whenever one of the scopes changes."""
-    keys = [_KEY.format(scope) for scope in scopes]
+    memo = getattr(_request, "tokens", None)
+    if memo is not None and all(scope in memo for scope in scopes):
+        return "-".join(memo[scope] for scope in scopes)
+    # In a request, every scope at once: the page's other parts will ask for the others.
+    wanted = sorted(_SCOPES.union(scopes)) if memo is not None else scopes
+    keys = [_KEY.format(scope) for scope in wanted]
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
             cache.add(key, uuid.uuid4().hex, timeout=None)  # add: another process may be starting it too
         found = cache.get_many(keys)
-    return "-".join(found.get(key, "none") for key in keys)
+    tokens = dict(zip(wanted, (found.get(key, "none") for key in keys), strict=True))
+    if memo is not None:
+        memo.update(tokens)
+    return "-".join(tokens[scope] for scope in scopes)
 
 
 def _replace(keys: list[str]) -> None:
+    memo = getattr(_request, "tokens", None)
+    if memo:
+        memo.clear()
     try:
         cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
     except Exception:  # the cache is down: the write itself must not fail; entries expire on their own

@@ -54,15 +54,16 @@ BUDGETS = {
 }
 
 # The same pages once their cached parts are in the cache (portal.generations), as most requests find them:
-# the menu, and the commission page's content, are read from the cache until their data changes.
+# the menu, the access decision on a commission (commission_for), the commission list's and the commission
+# page's content are read from the cache until their data changes; the session and the user remain.
 CACHED_BUDGETS = {
-    "commission list": 4,
-    "commission page": 3,
-    "meeting page": 9,
-    "RDD page": 21,
+    "commission list": 2,
+    "commission page": 2,
+    "meeting page": 8,
+    "RDD page": 20,
     "inbox": 4,
     "transmitted RDDs": 4,
-    "statistics page": 7,
+    "statistics page": 6,
 }
 
 
