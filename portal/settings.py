@@ -181,7 +181,7 @@ CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 300,
