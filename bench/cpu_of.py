@@ -1,6 +1,6 @@
 """Run a command and write the CPU seconds it used (user + system, its children included) to a file.
 
-    python bench/cpu_of.py OUT command args...    exits with the command's exit status
+python bench/cpu_of.py OUT command args...    exits with the command's exit status
 """
 
 import resource

@@ -5,6 +5,9 @@ for any change) and the meeting through the commission, so that another
 commission's meeting answers 404.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import selectors_meetings
 from . import services_meetings as services
 from .access import can_manage, commission_for
 from .forms_meetings import (
@@ -29,9 +33,29 @@ from .models_meetings import AgendaAttachment, AgendaItem, CalendarToken, Conten
 
 
 def _meeting(commission, meeting_id: int) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.select_related("commission", "presided_by"), pk=meeting_id, commission=commission
-    )
+    """The commission's meeting (404 otherwise), on the commission already read (with the user's roles in it)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("presided_by"), pk=meeting_id, commission=commission)
+    meeting.commission = commission
+    return meeting
+
+
+# A placeholder id, replaced by each object's: the URLs of a list's rows are reversed once, not once per row.
+_ROW_ID = 2147483647
+
+
+def _row_url(name: str, *args) -> Callable[[int], str]:
+    """The URL `name` whose last argument is a row's id, reversed once: call it with each row's id."""
+    head, tail = reverse(name, args=[*args, _ROW_ID]).rsplit(f"/{_ROW_ID}/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
+@dataclass(frozen=True)
+class ItemUrls:
+    """The secretariat's actions on one agenda item of the meeting page."""
+
+    move: str
+    edit: str
+    delete: str
 
 
 def _item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -143,17 +167,30 @@ def meeting_detail(request, slug, meeting_id):
     commission = commission_for(request.user, slug)
     meeting = _meeting(commission, meeting_id)
     manage = can_manage(request.user, commission)
+    agenda = services.agenda_flat(meeting)
     context = {
         "commission": commission,
         "meeting": meeting,
-        "agenda": services.agenda_flat(meeting),
+        "agenda": agenda,
         "can_manage": manage,
         "nav": "commissions",
     }
     if meeting.is_session:
-        context["quorum"] = services.quorum_by_section(meeting)
+        context["quorum"] = selectors_meetings.quorum_by_section(meeting)
     if manage:
         context["item_form"] = AgendaItemForm()
+        context["item_add_url"] = reverse("commissions:agenda_item_add", args=[commission.slug, meeting.pk])
+        move, edit, delete = (
+            _row_url(name, commission.slug, meeting.pk)
+            for name in (
+                "commissions:agenda_item_move",
+                "commissions:agenda_item_edit",
+                "commissions:agenda_item_delete",
+            )
+        )
+        for node in agenda:
+            pk = node.item.pk
+            node.urls = ItemUrls(move=move(pk), edit=edit(pk), delete=delete(pk))
     return render(request, "commissions/meeting_detail.html", context)
 
 

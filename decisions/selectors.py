@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from commissions.models import Commission, Meeting, SectionKind, SectionPresidency
 
-from .models import Approval, Commitment, CommitmentUpdate, Rdd
+from .models import Approval, Commitment, CommitmentUpdate, Decision, ItemRecord, Question, Rdd, ValidationVote
 
 # An RDD that a newer version replaces no longer counts (its rows were copied into the new version).
 LATEST = {"next_version__isnull": True}
@@ -65,7 +65,8 @@ def follow_ups(rdd: Rdd) -> list[FollowUp]:
     """The commitments of earlier sessions still open at this session, for the "suivi des engagements".
 
     Three queries whatever the number of commitments: the open ones, then the states of all of them
-    (as `commitment_history` gives them for one) and what this RDD records, grouped by commitment key.
+    (as `commitment_history` gives them for one) and what this RDD records, grouped by commitment key;
+    two when the RDD comes with its content (rdd_with_content), which has what this RDD records.
     """
     commitments = list(open_commitments(rdd.meeting.commission, before=rdd.meeting))
     keys = {commitment.key for commitment in commitments}
@@ -77,7 +78,11 @@ def follow_ups(rdd: Rdd) -> list[FollowUp]:
     ):
         histories.setdefault(update.commitment.key, []).append(update)
     recorded_here: dict = {}
-    for update in CommitmentUpdate.objects.filter(rdd=rdd, commitment__key__in=keys).select_related("commitment"):
+    if "commitment_updates" in getattr(rdd, "_prefetched_objects_cache", {}):  # rdd_with_content: already read
+        here = [update for update in rdd.commitment_updates.all() if update.commitment.key in keys]
+    else:
+        here = CommitmentUpdate.objects.filter(rdd=rdd, commitment__key__in=keys).select_related("commitment")
+    for update in here:
         recorded_here.setdefault(update.commitment.key, []).append(update)
     rows = []
     for commitment in commitments:
@@ -88,15 +93,43 @@ def follow_ups(rdd: Rdd) -> list[FollowUp]:
 
 
 def rdd_with_content(queryset: QuerySet[Rdd]) -> QuerySet[Rdd]:
-    related = ("meeting__commission", "meeting__presided_by", "previous", "validated_in")
-    return queryset.select_related(*related).prefetch_related(
-        "item_records__decisions",
-        Prefetch("commitments", queryset=Commitment.objects.prefetch_related("updates")),
-        "commitment_updates__commitment",
-        "questions",
+    """The RDDs with their whole content and approvals, one query per kind of row (the votes: validation_votes).
+
+    Each kind in its model's order without the leading `rdd` (or `item_record`) of that order, which would join
+    the RDD and its meeting only to sort rows that all belong to one parent. What each commitment records in
+    this RDD is in `commitment_updates` (`here_by_commitment`), not read a second time.
+    """
+    return queryset.select_related("meeting__commission", "previous").prefetch_related(
+        Prefetch(
+            "item_records",
+            queryset=ItemRecord.objects.order_by("position").prefetch_related(
+                Prefetch("decisions", queryset=Decision.objects.order_by("position", "id"))
+            ),
+        ),
+        Prefetch("commitments", queryset=Commitment.objects.order_by("position", "id")),
+        Prefetch("commitment_updates", queryset=CommitmentUpdate.objects.select_related("commitment")),
+        Prefetch("questions", queryset=Question.objects.order_by("position", "id")),
         Prefetch("approvals", queryset=Approval.objects.select_related("person").order_by("approved_on", "id")),
-        "votes",
     )
+
+
+def validation_votes(rdd: Rdd) -> list[ValidationVote]:
+    """The votes that validated the RDD in session, by section (social first).
+
+    They are recorded with the validation itself (services.rdd_validate), so only a validated RDD has any: the
+    others ask nothing.
+    """
+    if rdd.status != Rdd.Status.VALIDATED:
+        return []
+    return list(ValidationVote.objects.filter(rdd=rdd).order_by("-section"))
+
+
+def here_by_commitment(rdd: Rdd) -> dict[int, list[CommitmentUpdate]]:
+    """What the RDD records about each commitment (by commitment id), from its prefetched `commitment_updates`."""
+    here: dict[int, list[CommitmentUpdate]] = {}
+    for update in rdd.commitment_updates.all():
+        here.setdefault(update.commitment_id, []).append(update)
+    return here
 
 
 @dataclass

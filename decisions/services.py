@@ -197,9 +197,61 @@ class TrailCheck:
         return self.intact
 
 
-def trail_verify(rdd: Rdd) -> TrailCheck:
-    """Recompute the hash chain of the RDD's trail; for a frozen RDD, also its content against the last entry."""
-    entries = list(TrailEntry.objects.filter(rdd=rdd).order_by("sequence"))
+def _loaded_content(rdd: Rdd) -> dict:
+    """`rdd_content(rdd)` from the content already loaded with the RDD (selectors.rdd_with_content), no query.
+
+    The same data in the same order: each part sorted here as rdd_content's queries sort it.
+    """
+    records = sorted(rdd.item_records.all(), key=lambda record: (record.position, record.pk))
+    return {
+        "rdd": rdd.pk,
+        "meeting": rdd.meeting_id,
+        "version": rdd.version,
+        "previous": rdd.previous_id,
+        "preamble": rdd.preamble,
+        "items": [
+            {
+                "number": record.number,
+                "title": record.title,
+                "speaker": record.speaker,
+                "summary": record.summary,
+                "decisions": [
+                    decision.text
+                    for decision in sorted(
+                        record.decisions.all(), key=lambda decision: (decision.position, decision.pk)
+                    )
+                ],
+            }
+            for record in records
+        ],
+        "commitments": [
+            [str(commitment.key), commitment.text, commitment.carried_by]
+            for commitment in sorted(rdd.commitments.all(), key=lambda commitment: (commitment.position, commitment.pk))
+        ],
+        "follow_up": [
+            [str(update.commitment.key), update.date.isoformat(), update.status, update.note, update.closes]
+            for update in sorted(rdd.commitment_updates.all(), key=lambda update: (update.date, update.pk))
+        ],
+        "questions": [
+            [question.text, question.answer, question.out_of_scope, question.post_commission]
+            for question in sorted(rdd.questions.all(), key=lambda question: (question.position, question.pk))
+        ],
+        "approvals": [
+            [approval.section, approval.person_id, approval.approved_on.isoformat()]
+            for approval in sorted(rdd.approvals.all(), key=lambda approval: approval.section)
+        ],
+    }
+
+
+def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: bool = False) -> TrailCheck:
+    """Recompute the hash chain of the RDD's trail; for a frozen RDD, also its content against the last entry.
+
+    `entries`: the RDD's trail just read in sequence order (the RDD page lists it), not read again.
+    `loaded`: the RDD was just read in this request with its content (selectors.rdd_with_content): its status
+    and its content are taken from it instead of being read again.
+    """
+    if entries is None:
+        entries = list(TrailEntry.objects.filter(rdd=rdd).order_by("sequence"))
     previous = GENESIS_HASH
     for expected_sequence, entry in enumerate(entries, start=1):
         if entry.sequence != expected_sequence:
@@ -209,9 +261,13 @@ def trail_verify(rdd: Rdd) -> TrailCheck:
         if entry.entry_hash != entry_hash(entry, previous):
             return TrailCheck(False, len(entries), entry, "l'entrée a été modifiée après son enregistrement")
         previous = entry.entry_hash
-    rdd_status = Rdd.objects.filter(pk=rdd.pk).values_list("status", flat=True).first()
-    if entries and rdd_status != Rdd.Status.DRAFT and entries[-1].content_hash != content_hash(rdd):
-        return TrailCheck(False, len(entries), entries[-1], "le contenu du relevé a changé depuis cette entrée")
+    if not entries:
+        return TrailCheck(True, 0)
+    rdd_status = rdd.status if loaded else Rdd.objects.filter(pk=rdd.pk).values_list("status", flat=True).first()
+    if rdd_status != Rdd.Status.DRAFT:
+        current = hashlib.sha256(_canonical(_loaded_content(rdd))).hexdigest() if loaded else content_hash(rdd)
+        if entries[-1].content_hash != current:
+            return TrailCheck(False, len(entries), entries[-1], "le contenu du relevé a changé depuis cette entrée")
     return TrailCheck(True, len(entries))
 
 

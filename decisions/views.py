@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,10 +51,15 @@ def _message(error: ValidationError) -> str:
 def _rdd(request, rdd_id: int, *, manage: bool = False, content: bool = False) -> Rdd:
     """The RDD if the user may see its commission (404 otherwise; 403 for a secretariat action by a member).
 
-    `content`: with everything its page shows (selectors.rdd_with_content), so that the page reads it once.
+    `content`: with everything its page shows (selectors.rdd_with_content), so that the page reads it once, and
+    `has_next_version` (whether a newer version replaces it).
     """
     queryset = (
-        selectors.rdd_with_content(Rdd.objects.all()) if content else Rdd.objects.select_related("meeting__commission")
+        selectors.rdd_with_content(
+            Rdd.objects.annotate(has_next_version=Exists(Rdd.objects.filter(previous=OuterRef("pk"))))
+        )
+        if content
+        else Rdd.objects.select_related("meeting__commission")
     )
     rdd = get_object_or_404(queryset, pk=rdd_id)
     commission = commission_for(request.user, rdd.meeting.commission.slug, manage=manage)
@@ -88,22 +94,20 @@ def _content_context(rdd: Rdd, *, loaded: bool = False) -> dict:
     """The blocks of the RDD's page; `loaded`: the RDD comes from `_rdd(..., content=True)`, not read again."""
     if not loaded:
         rdd = selectors.rdd_with_content(Rdd.objects.filter(pk=rdd.pk)).get()
+    here = selectors.here_by_commitment(rdd)
     return {
         "rdd": rdd,
         "meeting": rdd.meeting,
         "commission": rdd.meeting.commission,
         "records": rdd.item_records.all(),
         "commitments": [
-            selectors.FollowUp(
-                commitment=commitment,
-                here=[update for update in commitment.updates.all() if update.rdd_id == rdd.pk],
-            )
+            selectors.FollowUp(commitment=commitment, here=here.get(commitment.pk, []))
             for commitment in rdd.commitments.all()
         ],
         "questions": rdd.questions.all(),
         "follow_ups": selectors.follow_ups(rdd),
         "approval_lines": selectors.approval_lines(rdd),
-        "votes": rdd.votes.all(),
+        "votes": selectors.validation_votes(rdd),
     }
 
 
@@ -169,19 +173,23 @@ def rdd_detail(request, rdd_id):
     _check_readable(request.user, rdd)
     context = _content_context(rdd, loaded=True)
     commission = rdd.meeting.commission
-    approved = {approval.section for approval in rdd.approvals.all()}  # prefetched
     manage = can_manage(request.user, commission)
+    # Read once: listed on the page and checked (the RDD's content and status are those just read with it).
+    trail = list(rdd.trail.order_by("sequence"))
+    pending_sections = []
+    # Only a submitted RDD awaits approvals, and only a current section president gives them (the roles are known).
+    if rdd.status == Rdd.Status.SUBMITTED and Role.PRESIDENT in roles_in(request.user, commission):
+        approved = {approval.section for approval in rdd.approvals.all()}  # prefetched
+        pending_sections = [
+            kind for kind in services.president_sections(commission, request.user) if kind not in approved
+        ]
     context.update(
         {
             "can_manage": manage,
-            "trail": rdd.trail.select_related("user").order_by("sequence"),
-            "trail_check": services.trail_verify(rdd),
-            "pending_sections": [
-                kind
-                for kind in services.president_sections(commission, request.user)
-                if rdd.status == Rdd.Status.SUBMITTED and kind not in approved
-            ],
-            "has_next_version": Rdd.objects.filter(previous=rdd).exists(),
+            "trail": trail,
+            "trail_check": services.trail_verify(rdd, entries=trail, loaded=True),
+            "pending_sections": pending_sections,
+            "has_next_version": rdd.has_next_version,
             "validate_form": ValidateForm(rdd=rdd) if manage and rdd.status == Rdd.Status.TRANSMITTED else None,
             "nav": "commissions",
         }
