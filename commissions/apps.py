@@ -33,3 +33,22 @@ class CommissionsConfig(AppConfig):
             Organisation,
             m2m=[Commission.agents.through, Commission.secretariat_contacts.through],
         )
+        # The meeting and RDD pages read these, one commission's at a time (the RDDs' own: decisions.apps).
+        from .models_meetings import AgendaAttachment, AgendaItem, Attendance, Meeting, QuorumRule
+        from .selectors_meetings import meeting_commission_id
+
+        def of_commission(row):
+            return row.commission_id
+
+        def of_meeting(row):
+            return meeting_commission_id(row.meeting_id)
+
+        generations.watch(generations.MEETINGS, Meeting, QuorumRule, part=of_commission)
+        generations.watch(generations.MEETINGS, AgendaItem, Attendance, part=of_meeting)
+        generations.watch(
+            generations.MEETINGS,
+            AgendaAttachment,
+            part=lambda row: (
+                AgendaItem.objects.filter(pk=row.item_id).values_list("meeting__commission_id", flat=True).first()
+            ),
+        )

@@ -12,6 +12,11 @@ from .models_meetings import Meeting
 from .services_meetings import VOTING_TITULAR, SectionQuorum
 
 
+def meeting_commission_id(meeting_id: int) -> int | None:
+    """The commission of a meeting, by the meeting's id (None once the meeting is gone)."""
+    return Meeting.objects.filter(pk=meeting_id).values_list("commission_id", flat=True).first()
+
+
 def quorum_by_section(meeting: Meeting) -> list[SectionQuorum]:
     """`services_meetings.quorum_by_section(meeting)`, from one query of plain rows.
 

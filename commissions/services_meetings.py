@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from members.models import Person
+from portal import generations
 
 from .models import Commission, Mandate, SectionKind
 from .models_meetings import (
@@ -179,8 +180,11 @@ def _set_levels(item: AgendaItem, level: int) -> None:
 
 
 def _lock_agenda(meeting: Meeting) -> Meeting:
-    # Agenda edits of one meeting are serialised on the meeting row.
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+    # Agenda edits of one meeting are serialised on the meeting row. They renumber items with update(), which
+    # sends no signal: the commission's cached meeting pages are let go here (portal.generations).
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    generations.bump(generations.part_of(generations.MEETINGS, locked.commission_id))
+    return locked
 
 
 @transaction.atomic

@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import generations
+
 from . import selectors_meetings
 from . import services_meetings as services
 from .access import can_manage, commission_for
@@ -167,31 +169,45 @@ def meeting_detail(request, slug, meeting_id):
     commission = commission_for(request.user, slug)
     meeting = _meeting(commission, meeting_id)
     manage = can_manage(request.user, commission)
-    agenda = services.agenda_flat(meeting)
-    context = {
-        "commission": commission,
-        "meeting": meeting,
-        "agenda": agenda,
-        "can_manage": manage,
-        "nav": "commissions",
-    }
-    if meeting.is_session:
-        context["quorum"] = selectors_meetings.quorum_by_section(meeting)
-    if manage:
-        context["item_form"] = AgendaItemForm()
-        context["item_add_url"] = reverse("commissions:agenda_item_add", args=[commission.slug, meeting.pk])
-        move, edit, delete = (
-            _row_url(name, commission.slug, meeting.pk)
-            for name in (
-                "commissions:agenda_item_move",
-                "commissions:agenda_item_edit",
-                "commissions:agenda_item_delete",
+
+    def content() -> dict:
+        agenda = services.agenda_flat(meeting)
+        context = {"commission": commission, "meeting": meeting, "agenda": agenda, "can_manage": manage}
+        if meeting.is_session:
+            context["quorum"] = selectors_meetings.quorum_by_section(meeting)
+        if manage:
+            context["item_form"] = AgendaItemForm()
+            context["item_add_url"] = reverse("commissions:agenda_item_add", args=[commission.slug, meeting.pk])
+            move, edit, delete = (
+                _row_url(name, commission.slug, meeting.pk)
+                for name in (
+                    "commissions:agenda_item_move",
+                    "commissions:agenda_item_edit",
+                    "commissions:agenda_item_delete",
+                )
             )
-        )
-        for node in agenda:
-            pk = node.item.pk
-            node.urls = ItemUrls(move=move(pk), edit=edit(pk), delete=delete(pk))
-    return render(request, "commissions/meeting_detail.html", context)
+            for node in agenda:
+                pk = node.item.pk
+                node.urls = ItemUrls(move=move(pk), edit=edit(pk), delete=delete(pk))
+        return context
+
+    # Rendered once per meeting and kind of reader until the commission's meetings or compositions change.
+    html = generations.fragment(
+        request,
+        "commissions/_meeting_content.html",
+        scopes=[
+            generations.COMPOSITION,
+            generations.MEETINGS,
+            generations.part_of(generations.MEETINGS, commission.pk),
+        ],
+        key=f"{meeting.pk}:{int(manage)}",
+        context=content,
+    )
+    return render(
+        request,
+        "commissions/meeting_detail.html",
+        {"commission": commission, "meeting": meeting, "content": html, "nav": "commissions"},
+    )
 
 
 @login_required

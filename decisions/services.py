@@ -271,6 +271,22 @@ def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: b
     return TrailCheck(True, len(entries))
 
 
+def trails_verify() -> list[tuple[Rdd, TrailCheck]]:
+    """Every RDD's trail checked (an RDD at a time): the broken ones, with what is wrong.
+
+    The RDD page checks its trail whenever it is rendered, and keeps the rendering until the RDD changes through
+    the portal (portal.generations): a change made directly in the database shows there only when the cached
+    page expires. This check, daily (decisions.tasks.verify_trails) and on demand (`manage.py verify_trails`),
+    reads everything from the database.
+    """
+    broken = []
+    for rdd in Rdd.objects.select_related("meeting__commission").order_by("pk").iterator(chunk_size=200):
+        check = trail_verify(rdd)
+        if not check:
+            broken.append((rdd, check))
+    return broken
+
+
 # Locks and guards
 
 

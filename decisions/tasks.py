@@ -10,10 +10,14 @@ The daily reminder needs this entry in the beat schedule (portal/settings.py):
     }
 """
 
+import logging
+
 from celery import shared_task
 
-from . import emails
+from . import emails, services
 from .models import TrailEntry
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -29,3 +33,19 @@ def notify_rdd_event(entry_id: int) -> int:
 def remind_pending_approvals() -> int:
     """Daily: remind the presidents whose approval has been awaited more than 7 days."""
     return emails.remind_pending()
+
+
+@shared_task
+def verify_trails() -> int:
+    """Daily: check every RDD's trail from the database; each broken one is logged as an error."""
+    broken = services.trails_verify()
+    for rdd, check in broken:
+        logger.error(
+            "trail broken: RDD %s (%s, %s) at entry %s: %s",
+            rdd.pk,
+            rdd.meeting.commission.name,
+            rdd.meeting.date.isoformat(),
+            check.broken.sequence if check.broken else "-",
+            check.reason,
+        )
+    return len(broken)

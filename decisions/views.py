@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from commissions.access import Role, can_manage, commission_for, roles_in
 from commissions.models import Meeting
+from portal import generations
 
 from . import selectors, services
 from .forms import (
@@ -48,19 +49,17 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _rdd(request, rdd_id: int, *, manage: bool = False, content: bool = False) -> Rdd:
+def _rdd(request, rdd_id: int, *, manage: bool = False, header: bool = False) -> Rdd:
     """The RDD if the user may see its commission (404 otherwise; 403 for a secretariat action by a member).
 
-    `content`: with everything its page shows (selectors.rdd_with_content), so that the page reads it once, and
-    `has_next_version` (whether a newer version replaces it).
+    `header`: with what the RDD page's header shows (the previous version, and `has_next_version`: whether a
+    newer version replaces it).
     """
-    queryset = (
-        selectors.rdd_with_content(
-            Rdd.objects.annotate(has_next_version=Exists(Rdd.objects.filter(previous=OuterRef("pk"))))
+    queryset = Rdd.objects.select_related("meeting__commission")
+    if header:
+        queryset = queryset.select_related("previous").annotate(
+            has_next_version=Exists(Rdd.objects.filter(previous=OuterRef("pk")))
         )
-        if content
-        else Rdd.objects.select_related("meeting__commission")
-    )
     rdd = get_object_or_404(queryset, pk=rdd_id)
     commission = commission_for(request.user, rdd.meeting.commission.slug, manage=manage)
     rdd.meeting.commission = commission
@@ -90,10 +89,9 @@ def _editor_url(rdd: Rdd, anchor: str = "") -> str:
     return reverse("decisions:edit", args=[rdd.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _content_context(rdd: Rdd, *, loaded: bool = False) -> dict:
-    """The blocks of the RDD's page; `loaded`: the RDD comes from `_rdd(..., content=True)`, not read again."""
-    if not loaded:
-        rdd = selectors.rdd_with_content(Rdd.objects.filter(pk=rdd.pk)).get()
+def _content_context(rdd: Rdd) -> dict:
+    """The blocks of the RDD's page, read with everything they show (selectors.rdd_with_content)."""
+    rdd = selectors.rdd_with_content(Rdd.objects.filter(pk=rdd.pk)).get()
     here = selectors.here_by_commitment(rdd)
     return {
         "rdd": rdd,
@@ -169,31 +167,51 @@ def rdd_create(request, slug, meeting_id):
 
 @login_required
 def rdd_detail(request, rdd_id):
-    rdd = _rdd(request, rdd_id, content=True)
+    rdd = _rdd(request, rdd_id, header=True)
     _check_readable(request.user, rdd)
-    context = _content_context(rdd, loaded=True)
     commission = rdd.meeting.commission
     manage = can_manage(request.user, commission)
-    # Read once: listed on the page and checked (the RDD's content and status are those just read with it).
-    trail = list(rdd.trail.order_by("sequence"))
+
+    def body() -> dict:
+        context = _content_context(rdd)
+        loaded = context["rdd"]
+        # Read once: listed on the page and checked (the RDD's content and status are those just read with it).
+        trail = list(loaded.trail.order_by("sequence"))
+        context.update(
+            {
+                "can_manage": manage,
+                "trail": trail,
+                "trail_check": services.trail_verify(loaded, entries=trail, loaded=True),
+                "validate_form": ValidateForm(rdd=loaded) if manage and rdd.status == Rdd.Status.TRANSMITTED else None,
+            }
+        )
+        return context
+
     pending_sections = []
     # Only a submitted RDD awaits approvals, and only a current section president gives them (the roles are known).
     if rdd.status == Rdd.Status.SUBMITTED and Role.PRESIDENT in roles_in(request.user, commission):
-        approved = {approval.section for approval in rdd.approvals.all()}  # prefetched
+        approved = set(rdd.approvals.values_list("section", flat=True))
         pending_sections = [
             kind for kind in services.president_sections(commission, request.user) if kind not in approved
         ]
-    context.update(
-        {
-            "can_manage": manage,
-            "trail": trail,
-            "trail_check": services.trail_verify(rdd, entries=trail, loaded=True),
-            "pending_sections": pending_sections,
-            "has_next_version": rdd.has_next_version,
-            "validate_form": ValidateForm(rdd=rdd) if manage and rdd.status == Rdd.Status.TRANSMITTED else None,
-            "nav": "commissions",
-        }
-    )
+    context = {
+        "rdd": rdd,
+        "meeting": rdd.meeting,
+        "commission": commission,
+        "can_manage": manage,
+        "pending_sections": pending_sections,
+        "has_next_version": rdd.has_next_version,
+        "nav": "commissions",
+        # The approvals, the content and the trail with its check: rendered once per RDD and kind of reader,
+        # until the commission's RDDs or compositions change (portal.generations).
+        "body": generations.fragment(
+            request,
+            "decisions/_detail_body.html",
+            scopes=generations.meeting_scopes(commission.pk),
+            key=f"{rdd.pk}:{int(manage)}",
+            context=body,
+        ),
+    }
     return render(request, "decisions/detail.html", context)
 
 

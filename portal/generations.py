@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 COMPOSITION = "composition"
 ACCOUNTS = "accounts"
+MEETINGS = "meetings"  # in parts: one per commission (part_of(MEETINGS, commission.pk))
 
 _KEY = "generation:{}"
 _SCOPES: set[str] = set()
@@ -104,22 +105,30 @@ def bump_all() -> None:
     bump(*sorted(_SCOPES))
 
 
-def watch(scope: str, *models, m2m: Iterable = (), ignore_fields: Iterable[str] = ()) -> None:
+def watch(
+    scope: str,
+    *models,
+    m2m: Iterable = (),
+    ignore_fields: Iterable[str] = (),
+    part: Callable[[object], object] | None = None,
+) -> None:
     """Replace `scope`'s token whenever a row of `models` is saved or deleted, or a relation of `m2m` changes.
 
     A save limited to `ignore_fields` (`save(update_fields=...)`, as the login does for `last_login`) changes
-    nothing the scope's pages show.
+    nothing the scope's pages show. `part(row)`: the part of the scope the row belongs to (a commission's id),
+    whose token alone is replaced (`part_of(scope, id)`); when it returns None, every part's is (the scope's).
     """
     _SCOPES.add(scope)
     ignored = frozenset(ignore_fields)
 
-    def changed(sender, **kwargs):
+    def changed(sender, instance, **kwargs):
         if kwargs.get("raw"):  # loaddata: bump_all() afterwards
             return
         update_fields = kwargs.get("update_fields")
         if update_fields and ignored.issuperset(update_fields):
             return
-        bump(scope)
+        key = part(instance) if part is not None else None
+        bump(part_of(scope, key) if key is not None else scope)
 
     def relation_changed(sender, action, **kwargs):
         if action in {"post_add", "post_remove", "post_clear"}:
@@ -133,6 +142,16 @@ def watch(scope: str, *models, m2m: Iterable = (), ignore_fields: Iterable[str] 
         m2m_changed.connect(
             relation_changed, sender=through, weak=False, dispatch_uid=f"generation:{scope}:{through._meta.label}"
         )
+
+
+def part_of(scope: str, key) -> str:
+    """The name of one part of a scope (its token changes alone); readers ask for the scope and the part."""
+    return f"{scope}:{key}"
+
+
+def meeting_scopes(commission_id: int) -> list[str]:
+    """What a meeting or RDD page of a commission shows: its meetings and RDDs, and the compositions."""
+    return [COMPOSITION, MEETINGS, part_of(MEETINGS, commission_id)]
 
 
 def cached(key: str, *, scopes: Iterable[str], compute: Callable[[], object], timeout: int | None = None):

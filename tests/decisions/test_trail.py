@@ -1,10 +1,16 @@
 """The trail: an append-only hash chain of the transitions, checked on the RDD page."""
 
+import io
+import logging
+
 import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from decisions import services
 from decisions.models import ItemRecord, TrailEntry
+from decisions.tasks import verify_trails
 
 pytestmark = pytest.mark.django_db
 
@@ -85,5 +91,25 @@ def test_the_rdd_page_shows_the_check(client, approved, alice):
     assert "Chaîne d'empreintes intacte (5 entrées)" in client.get(approved.get_absolute_url()).content.decode()
 
     tamper(TrailEntry.objects.filter(rdd=approved, sequence=2), note="x")
+    # Written past the portal, the change reaches the page when its cached rendering expires (PAGE_CACHE_TIMEOUT);
+    # verify_trails (below) sees it at once.
+    cache.clear()
     page = client.get(approved.get_absolute_url()).content.decode()
     assert "Chaîne d'empreintes rompue à l'entrée n° 2" in page
+
+
+def test_verify_trails_names_each_broken_trail_and_fails(approved, caplog):
+    call_command("verify_trails", stdout=io.StringIO())  # intact: no error
+    assert verify_trails() == 0
+
+    tamper(TrailEntry.objects.filter(rdd=approved, sequence=2), note="x")
+    stderr = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("verify_trails", stdout=io.StringIO(), stderr=stderr)
+    assert error.value.returncode == 1
+    assert "1 relevé(s) au journal rompu" in str(error.value)
+    assert f"(relevé {approved.pk}) : chaîne rompue à l'entrée n° 2 : l'entrée a été modifiée" in stderr.getvalue()
+    assert len(stderr.getvalue().splitlines()) == 1
+    with caplog.at_level(logging.ERROR, logger="decisions.tasks"):
+        assert verify_trails() == 1
+    assert f"trail broken: RDD {approved.pk}" in caplog.text

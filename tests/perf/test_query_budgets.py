@@ -47,7 +47,7 @@ BUDGETS = {
     "commission list": 5,  # with the pagination count
     "commission page": 12,
     "meeting page": 8,  # the quorum in one query of plain rows (commissions.selectors_meetings)
-    "RDD page": 14,  # the trail checked on the content and trail the page reads (services.trail_verify)
+    "RDD page": 15,  # the header (status, versions) read apart from the cached body; the trail check reads no more
     "inbox": 5,
     "transmitted RDDs": 5,  # with the pagination count
     "statistics page": 8,
@@ -59,8 +59,8 @@ BUDGETS = {
 CACHED_BUDGETS = {
     "commission list": 2,
     "commission page": 2,
-    "meeting page": 6,
-    "RDD page": 12,
+    "meeting page": 3,
+    "RDD page": 3,
     "inbox": 4,
     "transmitted RDDs": 4,
     "statistics page": 6,
