@@ -5,6 +5,8 @@ Every view reaches the commission through `commissions.access.commission_for`
 another commission's RDD answers 404. The writes go through decisions.services.
 """
 
+import datetime
+import hashlib
 import ipaddress
 
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissions.access import Role, can_manage, commission_for, roles_in
@@ -268,9 +271,15 @@ def rdd_edit(request, rdd_id):
 @login_required
 def inbox(request):
     """ "RDD à approuver": the submitted RDDs the user must approve as a current section president."""
-    return render(
-        request, "decisions/inbox.html", {"pending": selectors.awaiting_approval(request.user), "nav": "inbox"}
+    # Kept until an RDD or a composition changes anywhere; a quarter of an hour at most, because a presidency
+    # starts and ends with the day of its commission's time zone.
+    now = timezone.now()
+    pending = generations.cached(
+        f"inbox:{request.user.pk}:{now:%Y-%m-%dT%H}:{now.minute // 15}",
+        scopes=generations.meeting_scopes(generations.ANY),
+        compute=lambda: selectors.awaiting_approval(request.user),
     )
+    return render(request, "decisions/inbox.html", {"pending": pending, "nav": "inbox"})
 
 
 TRANSMITTED_PER_PAGE = 25
@@ -280,11 +289,24 @@ TRANSMITTED_PER_PAGE = 25
 def transmitted(request):
     """The transmitted RDDs of the user's commissions, by pages, with a search on the commission's name."""
     query = request.GET.get("q", "").strip()[:100]
-    rdds = selectors.transmitted_for(request.user)
-    if query:
-        rdds = rdds.filter(meeting__commission__name__icontains=query)
-    page = Paginator(rdds, TRANSMITTED_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "decisions/transmitted.html", {"rdds": page, "query": query, "nav": "transmitted"})
+    page_number = request.GET.get("page", "")[:10]
+
+    def content() -> dict:
+        rdds = selectors.transmitted_for(request.user)
+        if query:
+            rdds = rdds.filter(meeting__commission__name__icontains=query)
+        return {"rdds": Paginator(rdds, TRANSMITTED_PER_PAGE).get_page(page_number), "query": query}
+
+    # Kept until an RDD, a composition or an account changes (portal.generations), for the day.
+    search = hashlib.sha256(f"{query}\n{page_number}".encode()).hexdigest()[:32]
+    html = generations.fragment(
+        request,
+        "decisions/_transmitted_content.html",
+        scopes=[*generations.meeting_scopes(generations.ANY), generations.ACCOUNTS],
+        key=f"{request.user.pk}:{datetime.date.today().isoformat()}:{search}",
+        context=content,
+    )
+    return render(request, "decisions/transmitted.html", {"content": html, "nav": "transmitted"})
 
 
 # Content actions (secretariat, drafts only)

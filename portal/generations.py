@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 COMPOSITION = "composition"
 ACCOUNTS = "accounts"
 MEETINGS = "meetings"  # in parts: one per commission (part_of(MEETINGS, commission.pk))
+ANY = "any"
 
 _KEY = "generation:{}"
 _SCOPES: set[str] = set()
@@ -116,7 +117,8 @@ def watch(
 
     A save limited to `ignore_fields` (`save(update_fields=...)`, as the login does for `last_login`) changes
     nothing the scope's pages show. `part(row)`: the part of the scope the row belongs to (a commission's id),
-    whose token alone is replaced (`part_of(scope, id)`); when it returns None, every part's is (the scope's).
+    whose token is replaced (`part_of(scope, id)`) with the token of any part (`part_of(scope, ANY)`, for pages
+    across commissions); when it returns None, every part's is (the scope's).
     """
     _SCOPES.add(scope)
     ignored = frozenset(ignore_fields)
@@ -128,7 +130,10 @@ def watch(
         if update_fields and ignored.issuperset(update_fields):
             return
         key = part(instance) if part is not None else None
-        bump(part_of(scope, key) if key is not None else scope)
+        if key is None:
+            bump(scope)
+        else:
+            bump(part_of(scope, key), part_of(scope, ANY))
 
     def relation_changed(sender, action, **kwargs):
         if action in {"post_add", "post_remove", "post_clear"}:
@@ -149,8 +154,11 @@ def part_of(scope: str, key) -> str:
     return f"{scope}:{key}"
 
 
-def meeting_scopes(commission_id: int) -> list[str]:
-    """What a meeting or RDD page of a commission shows: its meetings and RDDs, and the compositions."""
+def meeting_scopes(commission_id: int | str) -> list[str]:
+    """What a meeting or RDD page of a commission shows: its meetings and RDDs, and the compositions.
+
+    `meeting_scopes(ANY)`: those of every commission (the lists of RDDs across a user's commissions).
+    """
     return [COMPOSITION, MEETINGS, part_of(MEETINGS, commission_id)]
 
 

@@ -2,6 +2,7 @@
 only that commission's pages are rendered again."""
 
 import pytest
+from django.urls import reverse
 
 from commissions.services_meetings import agenda_item_add, agenda_item_move
 from decisions import services
@@ -75,3 +76,20 @@ def test_a_commitment_written_in_the_rdd_shows_on_its_page(client, alice, rdd):
     assert "Envoyer le calendrier" not in _page(client, rdd.get_absolute_url())
     services.commitment_save(rdd=rdd, text="Envoyer le calendrier des séances", carried_by="secretariat")
     assert "Envoyer le calendrier des séances" in _page(client, rdd.get_absolute_url())
+
+
+def test_the_inbox_and_the_transmitted_list_follow_the_workflow(client, alice, rdd, presidents):
+    social, professional = presidents
+    inbox, transmitted = reverse("decisions:inbox"), reverse("decisions:transmitted")
+    client.force_login(social.user)
+    assert "Aucun relevé de décisions n'attend votre approbation." in _page(client, inbox)
+    assert "Aucun relevé de décisions ne vous a encore été transmis." in _page(client, transmitted)
+
+    services.rdd_submit(rdd=rdd, user=alice)
+    assert f'href="/rdd/{rdd.pk}/approuver/"' in _page(client, inbox)
+
+    services.rdd_approve(rdd=rdd, user=social.user)
+    assert f'href="/rdd/{rdd.pk}/approuver/"' not in _page(client, inbox)
+    services.rdd_approve(rdd=rdd, user=professional.user)
+    services.rdd_transmit(rdd=rdd, user=alice)
+    assert f'href="/rdd/{rdd.pk}/"' in _page(client, transmitted)

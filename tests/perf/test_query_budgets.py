@@ -61,8 +61,8 @@ CACHED_BUDGETS = {
     "commission page": 2,
     "meeting page": 3,
     "RDD page": 3,
-    "inbox": 4,
-    "transmitted RDDs": 4,
+    "inbox": 2,
+    "transmitted RDDs": 2,
     "statistics page": 6,
 }
 
