@@ -260,7 +260,7 @@ def _generate() -> None:
 def _targets() -> dict:
     """What each account opens: its commissions, their meetings and RDDs (pages the scenario requests)."""
     targets = {"password": PASSWORD, "agents": {}, "presidents": {}}
-    rdds = Rdd.objects.select_related("meeting").order_by("pk")
+    rdds = Rdd.objects.select_related("meeting").order_by("meeting__date", "pk")
     meetings_by_commission: dict[int, list[int]] = {}
     for meeting_id, commission_id in Meeting.objects.values_list("pk", "commission_id").order_by("date"):
         meetings_by_commission.setdefault(commission_id, []).append(meeting_id)

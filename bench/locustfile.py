@@ -5,12 +5,18 @@ transmitted RDDs, statistics); presidents read their inbox, open an RDD awaiting
 password typed again). Each user logs in once (CSRF token from the login page; django-axes sees only
 successes) and keeps its session: requests come well within the 30-minute idle timeout.
 
+Which meeting or RDD a user opens: by default the recent ones most often, as a secretariat works on the
+coming session and the last ones (a Zipf law over recency: among a commission's ten meetings the newest is
+chosen a third of the time, the oldest 3 %); BENCH_ACCESS=uniform chooses any with the same chance, the worst
+case for the pages' cache (bench/run_bench.sh passes it on; the README gives both figures).
+
 Run by bench/run_bench.sh; bench/results/targets.json (written by bench/generate.py) says what each account
-may open. Request names are the pages, so that locust's statistics are per page.
+may open, meetings and RDDs oldest first. Request names are the pages, so that locust's statistics are per page.
 """
 
 import itertools
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -23,6 +29,14 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 INBOX_RDD = re.compile(r'href="/rdd/(\d+)/approuver/"')
 AGENTS = itertools.cycle(sorted(TARGETS["agents"]))
 PRESIDENTS = itertools.cycle(sorted(TARGETS["presidents"]))
+UNIFORM = os.environ.get("BENCH_ACCESS", "recent") == "uniform"
+
+
+def pick(ids: list[int]) -> int:
+    """One of a commission's meetings or RDDs (oldest first): the newest most often, unless BENCH_ACCESS=uniform."""
+    if UNIFORM:
+        return random.choice(ids)
+    return random.choices(ids, weights=[1 / rank for rank in range(len(ids), 0, -1)])[0]
 
 
 def _csrf(response) -> str:
@@ -79,12 +93,12 @@ class SecretariatAgent(PortalUser):
     def meeting_page(self) -> None:
         commission = self.commission()
         self.client.get(
-            f"/commissions/{commission['slug']}/seances/{random.choice(commission['meetings'])}/", name="meeting page"
+            f"/commissions/{commission['slug']}/seances/{pick(commission['meetings'])}/", name="meeting page"
         )
 
     @task(2)
     def rdd_page(self) -> None:
-        self.client.get(f"/rdd/{random.choice(self.commission()['rdds'])}/", name="RDD page")
+        self.client.get(f"/rdd/{pick(self.commission()['rdds'])}/", name="RDD page")
 
     @task(1)
     def transmitted(self) -> None:
@@ -106,7 +120,7 @@ class SectionPresident(PortalUser):
 
     @task(2)
     def rdd_page(self) -> None:
-        self.client.get(f"/rdd/{random.choice(self.commission()['rdds'])}/", name="RDD page")
+        self.client.get(f"/rdd/{pick(self.commission()['rdds'])}/", name="RDD page")
 
     @task(1)
     def approve(self) -> None:

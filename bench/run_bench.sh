@@ -86,7 +86,7 @@ web_before=$(cpu_seconds -p "$web_workers")
 pg_before=$(cpu_seconds -C postgres)
 redis_before=$(cpu_seconds -C redis-server)
 
-echo "== locust: $USERS users for $RUN_TIME"
+echo "== locust: $USERS users for $RUN_TIME, access to meetings and RDDs: ${BENCH_ACCESS:-recent}"
 status=0
 $BIN/python bench/cpu_of.py "$RESULTS/locust_cpu.txt" $BIN/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate "$USERS" --run-time "$RUN_TIME" \
   --host "http://127.0.0.1:$PORT" --csv "$RESULTS/bench" --only-summary --loglevel WARNING \

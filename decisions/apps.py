@@ -7,6 +7,7 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from commissions import selectors_meetings as commissions_selectors
+        from commissions.models import Meeting
         from portal import generations
 
         from .models import (
@@ -24,14 +25,14 @@ class DecisionsConfig(AppConfig):
         def commission_of_rdd(rdd_id):
             return Rdd.objects.filter(pk=rdd_id).values_list("meeting__commission_id", flat=True).first()
 
-        # The RDD and meeting pages of a commission read these (portal.generations, commissions.apps).
+        # The RDD pages of a commission read these (portal.generations; its meetings: commissions.apps).
         generations.watch(
-            generations.MEETINGS,
+            generations.RDDS,
             Rdd,
             part=lambda rdd: commissions_selectors.meeting_commission_id(rdd.meeting_id),
         )
         generations.watch(
-            generations.MEETINGS,
+            generations.RDDS,
             ItemRecord,
             Commitment,
             CommitmentUpdate,
@@ -42,7 +43,7 @@ class DecisionsConfig(AppConfig):
             part=lambda row: commission_of_rdd(row.rdd_id),
         )
         generations.watch(
-            generations.MEETINGS,
+            generations.RDDS,
             Decision,
             part=lambda decision: (
                 ItemRecord.objects.filter(pk=decision.item_record_id)
@@ -50,3 +51,7 @@ class DecisionsConfig(AppConfig):
                 .first()
             ),
         )
+        # The lists across commissions: transmitted RDDs (an RDD's status and dates, its meeting's date) and the
+        # presidents' inboxes (with the approvals).
+        generations.watch(generations.RDD_LISTS, Rdd, Meeting)
+        generations.watch(generations.APPROVALS, Approval)

@@ -210,7 +210,7 @@ def rdd_detail(request, rdd_id):
         "body": generations.fragment(
             request,
             "decisions/_detail_body.html",
-            scopes=generations.meeting_scopes(commission.pk),
+            scopes=generations.rdd_scopes(commission.pk),
             key=f"{rdd.pk}:{int(manage)}",
             context=body,
         ),
@@ -271,12 +271,12 @@ def rdd_edit(request, rdd_id):
 @login_required
 def inbox(request):
     """ "RDD à approuver": the submitted RDDs the user must approve as a current section president."""
-    # Kept until an RDD or a composition changes anywhere; a quarter of an hour at most, because a presidency
-    # starts and ends with the day of its commission's time zone.
+    # Kept until an RDD, an approval or a composition changes anywhere; a quarter of an hour at most, because a
+    # presidency starts and ends with the day of its commission's time zone.
     now = timezone.now()
     pending = generations.cached(
         f"inbox:{request.user.pk}:{now:%Y-%m-%dT%H}:{now.minute // 15}",
-        scopes=generations.meeting_scopes(generations.ANY),
+        scopes=[generations.COMPOSITION, generations.RDD_LISTS, generations.APPROVALS],
         compute=lambda: selectors.awaiting_approval(request.user),
     )
     return render(request, "decisions/inbox.html", {"pending": pending, "nav": "inbox"})
@@ -297,12 +297,12 @@ def transmitted(request):
             rdds = rdds.filter(meeting__commission__name__icontains=query)
         return {"rdds": Paginator(rdds, TRANSMITTED_PER_PAGE).get_page(page_number), "query": query}
 
-    # Kept until an RDD, a composition or an account changes (portal.generations), for the day.
+    # Kept until an RDD's or a meeting's row, a composition or an account changes (portal.generations), for the day.
     search = hashlib.sha256(f"{query}\n{page_number}".encode()).hexdigest()[:32]
     html = generations.fragment(
         request,
         "decisions/_transmitted_content.html",
-        scopes=[*generations.meeting_scopes(generations.ANY), generations.ACCOUNTS],
+        scopes=[generations.COMPOSITION, generations.ACCOUNTS, generations.RDD_LISTS],
         key=f"{request.user.pk}:{datetime.date.today().isoformat()}:{search}",
         context=content,
     )

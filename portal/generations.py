@@ -37,7 +37,9 @@ logger = logging.getLogger(__name__)
 COMPOSITION = "composition"
 ACCOUNTS = "accounts"
 MEETINGS = "meetings"  # in parts: one per commission (part_of(MEETINGS, commission.pk))
-ANY = "any"
+RDDS = "rdds"  # in parts, one per commission: the content, approvals and trails of its RDDs
+RDD_LISTS = "rdd-lists"  # the RDDs' and meetings' rows, whatever the commission: the lists across commissions
+APPROVALS = "approvals"  # every approval: the presidents' inboxes
 
 _KEY = "generation:{}"
 _SCOPES: set[str] = set()
@@ -117,8 +119,8 @@ def watch(
 
     A save limited to `ignore_fields` (`save(update_fields=...)`, as the login does for `last_login`) changes
     nothing the scope's pages show. `part(row)`: the part of the scope the row belongs to (a commission's id),
-    whose token is replaced (`part_of(scope, id)`) with the token of any part (`part_of(scope, ANY)`, for pages
-    across commissions); when it returns None, every part's is (the scope's).
+    whose token alone is replaced (`part_of(scope, id)`); when it returns None, every part's is (the scope's).
+    A model may be watched by several scopes (a page across commissions watches it as a whole).
     """
     _SCOPES.add(scope)
     ignored = frozenset(ignore_fields)
@@ -130,10 +132,7 @@ def watch(
         if update_fields and ignored.issuperset(update_fields):
             return
         key = part(instance) if part is not None else None
-        if key is None:
-            bump(scope)
-        else:
-            bump(part_of(scope, key), part_of(scope, ANY))
+        bump(part_of(scope, key) if key is not None else scope)
 
     def relation_changed(sender, action, **kwargs):
         if action in {"post_add", "post_remove", "post_clear"}:
@@ -154,12 +153,15 @@ def part_of(scope: str, key) -> str:
     return f"{scope}:{key}"
 
 
-def meeting_scopes(commission_id: int | str) -> list[str]:
-    """What a meeting or RDD page of a commission shows: its meetings and RDDs, and the compositions.
-
-    `meeting_scopes(ANY)`: those of every commission (the lists of RDDs across a user's commissions).
-    """
+def meeting_scopes(commission_id: int) -> list[str]:
+    """What a meeting page of a commission shows: its meetings (agendas, attendances) and the compositions."""
     return [COMPOSITION, MEETINGS, part_of(MEETINGS, commission_id)]
+
+
+def rdd_scopes(commission_id: int) -> list[str]:
+    """What an RDD page of a commission shows: its RDDs (and their follow-ups of one another), its meetings and
+    the compositions. An approval lets go the commission's RDD pages, not its meeting pages."""
+    return [*meeting_scopes(commission_id), RDDS, part_of(RDDS, commission_id)]
 
 
 def cached(key: str, *, scopes: Iterable[str], compute: Callable[[], object], timeout: int | None = None):

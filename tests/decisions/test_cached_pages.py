@@ -93,3 +93,21 @@ def test_the_inbox_and_the_transmitted_list_follow_the_workflow(client, alice, r
     services.rdd_approve(rdd=rdd, user=professional.user)
     services.rdd_transmit(rdd=rdd, user=alice)
     assert f'href="/rdd/{rdd.pk}/"' in _page(client, transmitted)
+
+
+def test_an_approval_lets_go_the_rdd_pages_and_the_inboxes_only(submitted, presidents):
+    social, _ = presidents
+    commission_id = submitted.meeting.commission_id
+
+    def tokens():
+        return {
+            "meeting page": generations.current(*generations.meeting_scopes(commission_id)),
+            "RDD page": generations.current(*generations.rdd_scopes(commission_id)),
+            "transmitted list": generations.current(generations.RDD_LISTS),
+            "inbox": generations.current(generations.APPROVALS),
+        }
+
+    before = tokens()
+    services.rdd_approve(rdd=submitted, user=social.user)  # the first of two: the RDD's row stays as it was
+    after = tokens()
+    assert [page for page in before if before[page] != after[page]] == ["RDD page", "inbox"]
