@@ -17,6 +17,11 @@ class SeatRow:
     substitute: Mandate | None = None
 
     @property
+    def mandates(self) -> tuple[Mandate | None, Mandate | None]:
+        """The titular's and the substitute's mandates, in the columns' order (None: a post to fill)."""
+        return self.titular, self.substitute
+
+    @property
     def is_vacant(self) -> bool:
         return self.titular is None or self.substitute is None
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import generations
+from portal.forms import bootstrap
 
 from . import selectors_meetings
 from . import services_meetings as services
@@ -176,7 +177,7 @@ def meeting_detail(request, slug, meeting_id):
         if meeting.is_session:
             context["quorum"] = selectors_meetings.quorum_by_section(meeting)
         if manage:
-            context["item_form"] = AgendaItemForm()
+            context["item_form"] = bootstrap(AgendaItemForm())
             context["item_add_url"] = reverse("commissions:agenda_item_add", args=[commission.slug, meeting.pk])
             move, edit, delete = (
                 _row_url(name, commission.slug, meeting.pk)
