@@ -1,8 +1,8 @@
-"""Reads of the meeting page that need no model instance: the quorum from plain rows.
+"""Reads of the meeting pages that need no model instance: the quorum from plain rows.
 
-`services_meetings.quorum_by_section` builds the members' rows (`meeting_members`: a person, their seat, their
-section and their organisation, each a model instance) to count seats; the meeting page only counts, so it reads
-the few columns the count needs.
+The quorum only counts seats, so it reads the few columns the count needs rather than the members' rows of
+`services_meetings.meeting_members` (a person, their seat, their section and their organisation, each a model
+instance), whose order and rule (a person counted once, at their first mandate) it keeps.
 """
 
 from django.db.models import OuterRef, Subquery
@@ -18,12 +18,13 @@ def meeting_commission_id(meeting_id: int) -> int | None:
 
 
 def quorum_by_section(meeting: Meeting) -> list[SectionQuorum]:
-    """`services_meetings.quorum_by_section(meeting)`, from one query of plain rows.
+    """Per section: seats filled that day, seats with a voting member present, and the rule's minimum.
 
-    The members are those of `services_meetings.meeting_members`: the mandates current on the meeting's date in
-    the same order, a person counted once (at their first mandate in that order). Each row brings the person's
-    attendance at the meeting and the quorum rule of the seat's section; the rules are read apart only for a
-    section without any mandate that day.
+    A seat votes when its titular is present or represented by the substitute, or when its substitute is
+    present. One query of plain rows: the members are those of `services_meetings.meeting_members`, the
+    mandates current on the meeting's date in the same order, a person counted once (at their first mandate in
+    that order). Each row brings the person's attendance at the meeting and the quorum rule of the seat's
+    section; the rules are read apart only for a section without any mandate that day.
     """
     status = Attendance.objects.filter(meeting=meeting, person_id=OuterRef("person_id")).values("status")[:1]
     rule = QuorumRule.objects.filter(

@@ -32,7 +32,6 @@ from .models_meetings import (
     ContentBlock,
     ConvocationDelivery,
     Meeting,
-    QuorumRule,
     format_number,
 )
 from .presidency import PresidencyUnknown, presidency_for
@@ -436,32 +435,6 @@ class SectionQuorum:
 
 
 VOTING_TITULAR = {Attendance.Status.PRESENT, Attendance.Status.REPRESENTED}
-
-
-def quorum_by_section(meeting: Meeting) -> list[SectionQuorum]:
-    """Per section: seats filled that day, seats with a voting member present, and the rule's minimum.
-
-    A seat votes when its titular is present or represented by the substitute,
-    or when its substitute is present.
-    """
-    rules = dict(
-        QuorumRule.objects.filter(commission_id=meeting.commission_id).values_list("section_kind", "minimum_present")
-    )
-    rows = meeting_members(meeting)
-    result = []
-    for kind in (SectionKind.SOCIAL, SectionKind.PROFESSIONAL):
-        seats: set[int] = set()
-        voting: set[int] = set()
-        for row in rows:
-            if row.section_kind != kind:
-                continue
-            seats.add(row.seat_id)
-            if row.role == Mandate.Role.TITULAR and row.status in VOTING_TITULAR:
-                voting.add(row.seat_id)
-            if row.role == Mandate.Role.SUBSTITUTE and row.status == Attendance.Status.PRESENT:
-                voting.add(row.seat_id)
-        result.append(SectionQuorum(section_kind=kind, seats=len(seats), voting=len(voting), required=rules.get(kind)))
-    return result
 
 
 # Convocation

@@ -269,7 +269,7 @@ def meeting_attendance(request, slug, meeting_id):
             "commission": commission,
             "meeting": meeting,
             "form": form,
-            "quorum": services.quorum_by_section(meeting) if meeting.is_session else None,
+            "quorum": selectors_meetings.quorum_by_section(meeting) if meeting.is_session else None,
         },
     )
 

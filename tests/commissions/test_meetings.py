@@ -8,12 +8,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from commissions.models import Attendance, Meeting, QuorumRule, SectionKind
+from commissions.selectors_meetings import quorum_by_section
 from commissions.services_meetings import (
     attendance_record,
     meeting_create,
     meeting_members,
     meeting_update,
-    quorum_by_section,
 )
 
 
