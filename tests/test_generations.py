@@ -1,9 +1,11 @@
 """Cached parts of pages (portal.generations): served from the cache, never stale, never another user's."""
 
+import io
 import re
 
 import pytest
 from django.contrib.auth.hashers import check_password, identify_hasher, make_password
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -146,3 +148,12 @@ def test_passwords_are_hashed_with_argon2id_at_owasp_s_parameters_and_older_hash
     assert user.check_password("mot-de-passe-solide")  # upgrades the hash
     user.refresh_from_db()
     assert identify_hasher(user.password).algorithm == "argon2"
+
+
+def test_reset_page_cache_lets_every_cached_part_go(db):
+    before = generations.current(generations.COMPOSITION, generations.MEETINGS, generations.ACCOUNTS)
+    out = io.StringIO()
+    call_command("reset_page_cache", stdout=out)
+    after = generations.current(generations.COMPOSITION, generations.MEETINGS, generations.ACCOUNTS)
+    assert all(old != new for old, new in zip(before.split("-"), after.split("-"), strict=True))
+    assert "remis à zéro" in out.getvalue()
