@@ -89,9 +89,24 @@ def _canonical(data) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def rdd_content(rdd: Rdd) -> dict:
-    """The RDD's content as plain data: what the presidents approve and what its hash covers."""
-    records = ItemRecord.objects.filter(rdd=rdd).order_by("position", "id").prefetch_related("decisions")
+def rdd_content(rdd: Rdd, *, loaded: bool = False) -> dict:
+    """The RDD's content as plain data: what the presidents approve and what its hash covers.
+
+    `loaded`: the RDD comes with its content (selectors.rdd_with_content), read again by no query; each part is
+    then sorted here as the queries below sort it, so that both give the same data in the same order.
+    """
+    if loaded:
+        records = sorted(rdd.item_records.all(), key=lambda record: (record.position, record.pk))
+        commitments = sorted(rdd.commitments.all(), key=lambda commitment: (commitment.position, commitment.pk))
+        updates = sorted(rdd.commitment_updates.all(), key=lambda update: (update.date, update.pk))
+        questions = sorted(rdd.questions.all(), key=lambda question: (question.position, question.pk))
+        approvals = sorted(rdd.approvals.all(), key=lambda approval: approval.section)
+    else:
+        records = ItemRecord.objects.filter(rdd=rdd).order_by("position", "id").prefetch_related("decisions")
+        commitments = Commitment.objects.filter(rdd=rdd).order_by("position", "id")
+        updates = CommitmentUpdate.objects.filter(rdd=rdd).select_related("commitment").order_by("date", "id")
+        questions = Question.objects.filter(rdd=rdd).order_by("position", "id")
+        approvals = Approval.objects.filter(rdd=rdd).order_by("section")
     return {
         "rdd": rdd.pk,
         "meeting": rdd.meeting_id,
@@ -104,34 +119,23 @@ def rdd_content(rdd: Rdd) -> dict:
                 "title": record.title,
                 "speaker": record.speaker,
                 "summary": record.summary,
-                "decisions": [decision.text for decision in record.decisions.all()],
+                # Decision's own order (item_record, position, id): within a record, position then id.
+                "decisions": [
+                    decision.text
+                    for decision in sorted(
+                        record.decisions.all(), key=lambda decision: (decision.position, decision.pk)
+                    )
+                ],
             }
             for record in records
         ],
-        "commitments": [
-            [str(key), text, carried_by]
-            for key, text, carried_by in Commitment.objects.filter(rdd=rdd)
-            .order_by("position", "id")
-            .values_list("key", "text", "carried_by")
-        ],
+        "commitments": [[str(c.key), c.text, c.carried_by] for c in commitments],
         "follow_up": [
-            [str(key), date.isoformat(), status, note, closes]
-            for key, date, status, note, closes in CommitmentUpdate.objects.filter(rdd=rdd)
-            .order_by("date", "id")
-            .values_list("commitment__key", "date", "status", "note", "closes")
+            [str(update.commitment.key), update.date.isoformat(), update.status, update.note, update.closes]
+            for update in updates
         ],
-        "questions": [
-            list(row)
-            for row in Question.objects.filter(rdd=rdd)
-            .order_by("position", "id")
-            .values_list("text", "answer", "out_of_scope", "post_commission")
-        ],
-        "approvals": [
-            [section, person_id, approved_on.isoformat()]
-            for section, person_id, approved_on in Approval.objects.filter(rdd=rdd)
-            .order_by("section")
-            .values_list("section", "person_id", "approved_on")
-        ],
+        "questions": [[q.text, q.answer, q.out_of_scope, q.post_commission] for q in questions],
+        "approvals": [[a.section, a.person_id, a.approved_on.isoformat()] for a in approvals],
     }
 
 
@@ -197,52 +201,6 @@ class TrailCheck:
         return self.intact
 
 
-def _loaded_content(rdd: Rdd) -> dict:
-    """`rdd_content(rdd)` from the content already loaded with the RDD (selectors.rdd_with_content), no query.
-
-    The same data in the same order: each part sorted here as rdd_content's queries sort it.
-    """
-    records = sorted(rdd.item_records.all(), key=lambda record: (record.position, record.pk))
-    return {
-        "rdd": rdd.pk,
-        "meeting": rdd.meeting_id,
-        "version": rdd.version,
-        "previous": rdd.previous_id,
-        "preamble": rdd.preamble,
-        "items": [
-            {
-                "number": record.number,
-                "title": record.title,
-                "speaker": record.speaker,
-                "summary": record.summary,
-                "decisions": [
-                    decision.text
-                    for decision in sorted(
-                        record.decisions.all(), key=lambda decision: (decision.position, decision.pk)
-                    )
-                ],
-            }
-            for record in records
-        ],
-        "commitments": [
-            [str(commitment.key), commitment.text, commitment.carried_by]
-            for commitment in sorted(rdd.commitments.all(), key=lambda commitment: (commitment.position, commitment.pk))
-        ],
-        "follow_up": [
-            [str(update.commitment.key), update.date.isoformat(), update.status, update.note, update.closes]
-            for update in sorted(rdd.commitment_updates.all(), key=lambda update: (update.date, update.pk))
-        ],
-        "questions": [
-            [question.text, question.answer, question.out_of_scope, question.post_commission]
-            for question in sorted(rdd.questions.all(), key=lambda question: (question.position, question.pk))
-        ],
-        "approvals": [
-            [approval.section, approval.person_id, approval.approved_on.isoformat()]
-            for approval in sorted(rdd.approvals.all(), key=lambda approval: approval.section)
-        ],
-    }
-
-
 def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: bool = False) -> TrailCheck:
     """Recompute the hash chain of the RDD's trail; for a frozen RDD, also its content against the last entry.
 
@@ -265,7 +223,7 @@ def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: b
         return TrailCheck(True, 0)
     rdd_status = rdd.status if loaded else Rdd.objects.filter(pk=rdd.pk).values_list("status", flat=True).first()
     if rdd_status != Rdd.Status.DRAFT:
-        current = hashlib.sha256(_canonical(_loaded_content(rdd))).hexdigest() if loaded else content_hash(rdd)
+        current = hashlib.sha256(_canonical(rdd_content(rdd, loaded=loaded))).hexdigest()
         if entries[-1].content_hash != current:
             return TrailCheck(False, len(entries), entries[-1], "le contenu du relevé a changé depuis cette entrée")
     return TrailCheck(True, len(entries))

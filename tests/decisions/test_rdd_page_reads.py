@@ -52,7 +52,7 @@ def full(commission, session, alice, presidents):
 
 
 def test_the_loaded_content_is_the_content_the_trail_hashes(full):
-    assert services._loaded_content(_loaded(full)) == services.rdd_content(full)
+    assert services.rdd_content(_loaded(full), loaded=True) == services.rdd_content(full)
 
 
 def test_the_check_of_a_loaded_rdd_reads_nothing_more(full, django_assert_num_queries):
