@@ -30,6 +30,7 @@ from commissions.presidency import PresidencyUnknown, presidency_for
 from commissions.sanitize import sanitize_html
 from commissions.selectors import composition_on
 from commissions.services_meetings import agenda_flat
+from members.models import Person
 
 from . import conf
 from .formatting import date_long, date_short, format_number
@@ -218,7 +219,9 @@ def secretariat_context(commission: Commission) -> dict:
         "department": commission.secretariat_department,
         "contacts": [
             {"name": person.display_name, "email": person.email, "phone": person.phone}
-            for person in commission.secretariat_contacts.order_by("last_name", "first_name")
+            # Asked directly rather than through the commission's manager: the commission may come from the cache
+            # (commissions.access.commission_for), read by no query of this request.
+            for person in Person.objects.filter(secretariat_of=commission).order_by("last_name", "first_name")
         ],
     }
 
