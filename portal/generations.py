@@ -165,14 +165,24 @@ def rdd_scopes(commission_id: int) -> list[str]:
 
 
 def cached(key: str, *, scopes: Iterable[str], compute: Callable[[], object], timeout: int | None = None):
-    """`compute()`, kept in the cache under `key` until one of the scopes changes (or the timeout)."""
+    """`compute()`, kept in the cache under `key` until one of the scopes changes (or the timeout).
+
+    The cache is a help, not a need: when it cannot be reached the value is computed, and the page served.
+    """
     if not enabled():
         return compute()
-    full_key = f"{key}:{current(*scopes)}"
-    value = cache.get(full_key)
+    try:
+        full_key = f"{key}:{current(*scopes)}"
+        value = cache.get(full_key)
+    except Exception:  # the cache server is down or unreachable
+        logger.warning("cache unavailable: %s computed without it", key, exc_info=True)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(full_key, value, timeout or settings.PAGE_CACHE_TIMEOUT)
+        try:
+            cache.set(full_key, value, timeout or settings.PAGE_CACHE_TIMEOUT)
+        except Exception:
+            logger.warning("cache unavailable: %s not kept", key, exc_info=True)
     return value
 
 

@@ -157,3 +157,23 @@ def test_reset_page_cache_lets_every_cached_part_go(db):
     after = generations.current(generations.COMPOSITION, generations.MEETINGS, generations.ACCOUNTS)
     assert all(old != new for old, new in zip(before.split("-"), after.split("-"), strict=True))
     assert "remis à zéro" in out.getvalue()
+
+
+UNREACHABLE_CACHE = {
+    "default": {
+        "BACKEND": "portal.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there: every command fails at once
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_with_the_cache_server_down_the_pages_are_served_and_current(client, alice, commission, mandate, caplog):
+    client.force_login(alice)
+    with override_settings(CACHES=UNREACHABLE_CACHE):
+        assert "DURAND Anne" in _page(client, commission)
+        assert client.get(reverse("commissions:list")).status_code == 200
+        mandate.person.last_name = "Martin"
+        mandate.person.save()  # the token cannot be replaced: logged, the save goes through
+        assert "MARTIN Anne" in _page(client, commission)
+    assert "cache unavailable" in caplog.text
