@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
 
 from members.models import Person
 
@@ -35,6 +35,32 @@ class SectionComposition:
     @property
     def vacancies(self) -> int:
         return sum((row.titular is None) + (row.substitute is None) for row in self.rows)
+
+
+def composition_changed_on(commission: Commission, day: datetime.date) -> datetime.date | None:
+    """The last day, up to `day`, on which the composition of the commission changed (None: never before).
+
+    The composition on `day` (`composition_on`) is the one of that day: no mandate, seat or section presidency
+    started on a day in between, nor ended on the eve of one. Pages of the composition at a past date are kept
+    in the cache under that day, so that the days of one composition share them.
+    """
+    starts, ends = [], []
+    for queryset, start, end in (
+        (Mandate.objects.filter(seat__section__commission=commission), "start", "end"),
+        (Seat.objects.filter(section__commission=commission), "opened_on", "closed_on"),
+        (SectionPresidency.objects.filter(section__commission=commission), "start", "end"),
+    ):
+        found = queryset.aggregate(
+            started=Max(start, filter=Q(**{f"{start}__lte": day})), ended=Max(end, filter=Q(**{f"{end}__lt": day}))
+        )
+        starts.append(found["started"])
+        ends.append(found["ended"])
+    days = [started for started in starts if started] + [
+        ended + datetime.timedelta(days=1)
+        for ended in ends
+        if ended  # the day after the last day of a period
+    ]
+    return max(days, default=None)
 
 
 def composition_on(commission: Commission, day: datetime.date) -> list[SectionComposition]:

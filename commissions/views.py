@@ -26,7 +26,7 @@ from .forms import (
 )
 from .models import Commission, Mandate, PresidencyDesignation, Section
 from .presidency import presidencies_for_years
-from .selectors import composition_on
+from .selectors import composition_changed_on, composition_on
 
 ROLE_LABELS = {
     Role.ADMIN: "Administrateur",
@@ -112,7 +112,7 @@ def commission_detail(request, slug):
     roles = roles_in(request.user, commission)  # known since commission_for: no query
     manage = bool(roles & {Role.ADMIN, Role.SECRETARIAT})
 
-    def content() -> dict:
+    def top() -> dict:
         # All the commission's designations (a few per year of existence): the page lists the last six and
         # the presidency of this year and the next comes from them or from the rotation rule.
         designations = list(
@@ -123,32 +123,50 @@ def commission_detail(request, slug):
             str(presidency) if isinstance(presidency, Exception) else presidency
             for presidency in presidencies_for_years(commission, years, designations)
         ]
-        sections = composition_on(commission, day)
-        if manage and day == today:
-            _mandate_links(commission, sections)
         return {
             "commission": commission,
-            "day": day,
-            "is_today": day == today,
-            "sections": sections,
             "presidencies": presidencies,
             "years": years,
             "designations": designations[:6],
-            "changes": commission.composition_changes.all()[:5],
             "contacts": commission.secretariat_contacts.all(),
             "manage": manage,
             "roles": [ROLE_LABELS[role] for role in sorted(roles)],
         }
 
-    # Rendered once per commission, day, and set of roles, until the composition changes (portal.generations).
-    html = generations.fragment(
+    def sections() -> dict:
+        composition = composition_on(commission, day)
+        if manage and is_today:
+            _mandate_links(commission, composition)
+        return {"commission": commission, "sections": composition, "manage": manage, "is_today": is_today}
+
+    def changes() -> dict:
+        return {"changes": commission.composition_changes.all()[:5]}
+
+    is_today = day == today
+    # Today's composition, or the one of the last day it changed before the date asked (one composition may
+    # span years of dates): the same cached rendering for all its days.
+    composed_on = today if is_today else composition_changed_on(commission, day)
+    reader = f"{commission.pk}:{','.join(sorted(roles))}"
+    # Rendered once, then read in one round trip until a composition changes (portal.generations).
+    top_html, sections_html, changes_html = generations.fragments(
         request,
-        "commissions/_detail_content.html",
         scopes=[generations.COMPOSITION],
-        key=f"{commission.pk}:{day.isoformat()}:{today.isoformat()}:{','.join(sorted(roles))}",
-        context=content,
+        parts=[
+            ("commissions/_detail_top.html", f"{reader}:{today.isoformat()}", top),
+            ("commissions/_detail_sections.html", f"{reader}:{composed_on}:{int(is_today)}", sections),
+            ("commissions/_detail_changes.html", str(commission.pk), changes),
+        ],
     )
-    return render(request, "commissions/detail.html", {"commission": commission, "nav": "commissions", "content": html})
+    context = {
+        "commission": commission,
+        "nav": "commissions",
+        "day": day,
+        "is_today": is_today,
+        "top": top_html,
+        "sections": sections_html,
+        "changes": changes_html,
+    }
+    return render(request, "commissions/detail.html", context)
 
 
 def _form_page(request, commission, form, *, title, submit, intro=""):

@@ -195,11 +195,40 @@ def fragment(
     request, no context processors); its {% csrf_token %} is the request's own token, put in at each request.
     Everything the fragment shows must come from the scopes' models or be part of `key`.
     """
+    return fragments(request, scopes=scopes, parts=[(template_name, key, context)])[0]
 
-    def render() -> str:
+
+def fragments(request, *, scopes: Iterable[str], parts: list[tuple[str, str, Callable[[], dict]]]) -> list[SafeString]:
+    """Several fragments of one page (template, key, context each, as `fragment`), read in one round trip."""
+
+    def render(template_name: str, context: Callable[[], dict]) -> str:
         return render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER})
 
-    html = cached(f"fragment:{template_name}:{key}", scopes=scopes, compute=render)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return mark_safe(html)  # rendered by the template engine, which escaped it
+    keys: list[str | None] = [None] * len(parts)  # None: not kept (no page cache, or the cache is down)
+    found: dict = {}
+    if enabled():
+        names = [f"fragment:{template_name}:{key}" for template_name, key, _ in parts]
+        try:
+            token = current(*scopes)
+            keys = [f"{name}:{token}" for name in names]
+            found = cache.get_many(keys)
+        except Exception:  # the cache server is down or unreachable: rendered without it
+            logger.warning("cache unavailable: %s rendered without it", ", ".join(names), exc_info=True)
+            keys = [None] * len(parts)
+    rendered = {}
+    html = []
+    for key, (template_name, _, context) in zip(keys, parts, strict=True):
+        text = found.get(key) if key else None
+        if text is None:
+            text = render(template_name, context)
+            if key:
+                rendered[key] = text
+        if CSRF_PLACEHOLDER in text:
+            text = text.replace(CSRF_PLACEHOLDER, get_token(request))
+        html.append(mark_safe(text))  # rendered by the template engine, which escaped it
+    if rendered:
+        try:
+            cache.set_many(rendered, settings.PAGE_CACHE_TIMEOUT)
+        except Exception:
+            logger.warning("cache unavailable: %s not kept", ", ".join(rendered), exc_info=True)
+    return html

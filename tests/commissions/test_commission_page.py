@@ -1,11 +1,14 @@
 import datetime
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
-from commissions.models import Commission, Mandate, PresidencyDesignation, SectionPresidency
+from commissions.models import Commission, Mandate, PresidencyDesignation, SectionKind, SectionPresidency
+from commissions.selectors import composition_changed_on
 from demo.compositions import load_demo
 from members.models import Person
+from tests.factories import MandateFactory, seat_member
 
 D = datetime.date
 
@@ -147,3 +150,50 @@ def test_the_secretariat_records_a_designation_that_overrides_the_rule(agent, de
     assert designation.president == kern
     this_year = response.context["presidencies"][0]
     assert this_year.source == "designation" and this_year.president == kern
+
+
+def _sections(page: str) -> str:
+    """The composition's tables of a commission page."""
+    start = page.index('<div class="row g-3">', page.index('id="composition"'))
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_composition_at_any_date_is_the_one_computed_without_the_cache(agent, demo):
+    """Pages at past dates share a rendering per day the composition last changed: never another day's."""
+    boundaries = set()
+    for start, end in Mandate.objects.filter(seat__section__commission=demo).values_list("start", "end"):
+        boundaries |= {start, start - datetime.timedelta(days=1)}
+        if end:
+            boundaries |= {end, end + datetime.timedelta(days=1)}
+    days = sorted(boundaries | {D(year, month, 1) for year in range(2019, 2027) for month in (1, 4, 7, 10)})
+    assert len(boundaries) >= 4 and len(days) >= 30
+    for day in days:
+        cached = agent.get(demo.get_absolute_url(), {"date": day.isoformat()}).content.decode()
+        with override_settings(PAGE_CACHE=False):
+            fresh = agent.get(demo.get_absolute_url(), {"date": day.isoformat()}).content.decode()
+        assert _sections(cached) == _sections(fresh), day
+        assert f"Composition au {day:%d/%m/%Y}" in cached or day == D(2026, 11, 22)
+
+
+def test_the_days_of_one_composition_share_one_rendering(agent, demo, monkeypatch):
+    last_change = composition_changed_on(demo, D(2026, 11, 1))
+    assert last_change is not None and last_change <= D(2026, 11, 1)
+    rendered = []
+    monkeypatch.setattr("commissions.views.composition_on", lambda commission, day: rendered.append(day) or [])
+    for day in ("2026-11-01", "2026-10-31"):
+        agent.get(demo.get_absolute_url(), {"date": day})
+    expected = 1 if last_change <= D(2026, 10, 31) else 2
+    assert len(rendered) == expected
+
+
+def test_the_last_change_counts_starts_and_the_day_after_an_end(commission):
+    seat = seat_member(commission, SectionKind.SOCIAL, start=D(2024, 1, 1), end=D(2024, 6, 30)).seat
+    MandateFactory(seat=seat, start=D(2024, 9, 1))
+    assert composition_changed_on(commission, D(2023, 12, 31)) is None
+    assert composition_changed_on(commission, D(2024, 3, 1)) == D(2024, 1, 1)
+    assert composition_changed_on(commission, D(2024, 6, 30)) == D(2024, 1, 1)
+    assert composition_changed_on(commission, D(2024, 7, 1)) == D(2024, 7, 1)  # the day after the end
+    assert composition_changed_on(commission, D(2025, 1, 1)) == D(2024, 9, 1)
+    seat.closed_on = D(2025, 3, 31)
+    seat.save()
+    assert composition_changed_on(commission, D(2025, 6, 1)) == D(2025, 4, 1)
