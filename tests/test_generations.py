@@ -1,6 +1,7 @@
 """Cached parts of pages (portal.generations): served from the cache, never stale, never another user's."""
 
 import io
+import logging
 import re
 
 import pytest
@@ -169,6 +170,7 @@ UNREACHABLE_CACHE = {
 
 
 def test_with_the_cache_server_down_the_pages_are_served_and_current(client, alice, commission, mandate, caplog):
+    caplog.set_level(logging.WARNING, logger="portal.generations")  # whatever an earlier test left configured
     client.force_login(alice)
     with override_settings(CACHES=UNREACHABLE_CACHE):
         assert "DURAND Anne" in _page(client, commission)
