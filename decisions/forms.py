@@ -103,14 +103,10 @@ class ValidateForm(forms.Form):
             commission_id=rdd.meeting.commission_id, kind=Meeting.Kind.SESSION, date__gt=rdd.meeting.date
         ).order_by("date")
         self.fields["meeting"].label_from_instance = lambda meeting: f"Séance du {meeting.date:%d/%m/%Y}"
-        self.fields["meeting"].widget.attrs["class"] = "form-select"
         for kind in SectionKind:
             for key, label in (("for", "pour"), ("against", "contre"), ("abstentions", "abstention")):
                 self.fields[f"{kind.value}_{key}"] = forms.IntegerField(
-                    label=f"{kind.label} — {label}",
-                    min_value=0,
-                    initial=0,
-                    widget=forms.NumberInput(attrs={"class": "form-control"}),
+                    label=f"{kind.label} — {label}", min_value=0, initial=0
                 )
 
     def sections(self) -> list[tuple[str, list]]:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from commissions.access import Role, can_manage, commission_for, roles_in
 from commissions.models import Meeting
 from portal import generations
+from portal.forms import bootstrap
 
 from . import selectors, services
 from .forms import (
@@ -185,7 +186,9 @@ def rdd_detail(request, rdd_id):
                 "can_manage": manage,
                 "trail": trail,
                 "trail_check": services.trail_verify(loaded, entries=trail, loaded=True),
-                "validate_form": ValidateForm(rdd=loaded) if manage and rdd.status == Rdd.Status.TRANSMITTED else None,
+                "validate_form": (
+                    bootstrap(ValidateForm(rdd=loaded)) if manage and rdd.status == Rdd.Status.TRANSMITTED else None
+                ),
             }
         )
         return context

@@ -15,7 +15,7 @@ A write that bypasses the ORM's signals (a restore, a bulk load) calls `bump_all
 changed appears when the cached entries expire (`PAGE_CACHE_TIMEOUT`, 5 minutes).
 
     watch("composition", Mandate, Seat, m2m=[Commission.agents.through])    # in an AppConfig.ready()
-    html = fragment(request, "commissions/_detail_content.html", scopes=["composition"], key=..., context=...)
+    html = fragment(request, "commissions/_meeting_content.html", scopes=meeting_scopes(pk), key=..., context=...)
 """
 
 import logging
@@ -164,26 +164,43 @@ def rdd_scopes(commission_id: int) -> list[str]:
     return [*meeting_scopes(commission_id), RDDS, part_of(RDDS, commission_id)]
 
 
-def cached(key: str, *, scopes: Iterable[str], compute: Callable[[], object], timeout: int | None = None):
-    """`compute()`, kept in the cache under `key` until one of the scopes changes (or the timeout).
+def cached_many(
+    items: list[tuple[str, Callable[[], object]]], *, scopes: Iterable[str], timeout: int | None = None
+) -> list:
+    """`[compute() for key, compute in items]`, each kept in the cache under its key until one of the scopes
+    changes (or the timeout), all read in one round trip; `compute` is called only for what is not there.
 
-    The cache is a help, not a need: when it cannot be reached the value is computed, and the page served.
+    The cache is a help, not a need: when it cannot be reached the values are computed, and the page served.
     """
-    if not enabled():
-        return compute()
-    try:
-        full_key = f"{key}:{current(*scopes)}"
-        value = cache.get(full_key)
-    except Exception:  # the cache server is down or unreachable
-        logger.warning("cache unavailable: %s computed without it", key, exc_info=True)
-        return compute()
-    if value is None:
-        value = compute()
+    keys: list[str | None] = [None] * len(items)  # None: not kept (no page cache, or the cache is down)
+    found: dict = {}
+    if enabled():
         try:
-            cache.set(full_key, value, timeout or settings.PAGE_CACHE_TIMEOUT)
+            token = current(*scopes)
+            keys = [f"{key}:{token}" for key, _ in items]
+            found = cache.get_many(keys)
+        except Exception:  # the cache server is down or unreachable
+            logger.warning("cache unavailable: %s computed without it", ", ".join(k for k, _ in items), exc_info=True)
+            keys = [None] * len(items)
+    values, computed = [], {}
+    for full_key, (_, compute) in zip(keys, items, strict=True):
+        value = found.get(full_key) if full_key else None
+        if value is None:
+            value = compute()
+            if full_key:
+                computed[full_key] = value
+        values.append(value)
+    if computed:
+        try:
+            cache.set_many(computed, timeout or settings.PAGE_CACHE_TIMEOUT)
         except Exception:
-            logger.warning("cache unavailable: %s not kept", key, exc_info=True)
-    return value
+            logger.warning("cache unavailable: %s not kept", ", ".join(computed), exc_info=True)
+    return values
+
+
+def cached(key: str, *, scopes: Iterable[str], compute: Callable[[], object], timeout: int | None = None):
+    """`compute()`, kept in the cache under `key` until one of the scopes changes (see `cached_many`)."""
+    return cached_many([(key, compute)], scopes=scopes, timeout=timeout)[0]
 
 
 def fragment(
@@ -201,34 +218,15 @@ def fragment(
 def fragments(request, *, scopes: Iterable[str], parts: list[tuple[str, str, Callable[[], dict]]]) -> list[SafeString]:
     """Several fragments of one page (template, key, context each, as `fragment`), read in one round trip."""
 
-    def render(template_name: str, context: Callable[[], dict]) -> str:
-        return render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER})
+    def render(template_name: str, context: Callable[[], dict]) -> Callable[[], str]:
+        return lambda: render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER})
 
-    keys: list[str | None] = [None] * len(parts)  # None: not kept (no page cache, or the cache is down)
-    found: dict = {}
-    if enabled():
-        names = [f"fragment:{template_name}:{key}" for template_name, key, _ in parts]
-        try:
-            token = current(*scopes)
-            keys = [f"{name}:{token}" for name in names]
-            found = cache.get_many(keys)
-        except Exception:  # the cache server is down or unreachable: rendered without it
-            logger.warning("cache unavailable: %s rendered without it", ", ".join(names), exc_info=True)
-            keys = [None] * len(parts)
-    rendered = {}
-    html = []
-    for key, (template_name, _, context) in zip(keys, parts, strict=True):
-        text = found.get(key) if key else None
-        if text is None:
-            text = render(template_name, context)
-            if key:
-                rendered[key] = text
-        if CSRF_PLACEHOLDER in text:
-            text = text.replace(CSRF_PLACEHOLDER, get_token(request))
-        html.append(mark_safe(text))  # rendered by the template engine, which escaped it
-    if rendered:
-        try:
-            cache.set_many(rendered, settings.PAGE_CACHE_TIMEOUT)
-        except Exception:
-            logger.warning("cache unavailable: %s not kept", ", ".join(rendered), exc_info=True)
-    return html
+    texts = cached_many(
+        [(f"fragment:{template_name}:{key}", render(template_name, context)) for template_name, key, context in parts],
+        scopes=scopes,
+    )
+    return [
+        # Rendered by the template engine, which escaped it; the reader's own CSRF token put in.
+        mark_safe(text.replace(CSRF_PLACEHOLDER, get_token(request)) if CSRF_PLACEHOLDER in text else text)
+        for text in texts
+    ]

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from commissions.models import Attendance, Meeting, QuorumRule, SectionKind
-from commissions.selectors_meetings import quorum_by_section
 from commissions.services_meetings import (
     attendance_record,
     meeting_create,
@@ -184,29 +183,7 @@ def test_only_members_on_the_meetings_date_have_an_attendance(meeting, members, 
     assert names == ["Kern", "Dupont", "Roussel", "Sansmail"]
 
 
-def test_the_quorum_counts_seats_with_a_voting_member_per_section(meeting, members):
-    QuorumRule.objects.create(commission=meeting.commission, section_kind=SectionKind.SOCIAL, minimum_present=1)
-    QuorumRule.objects.create(commission=meeting.commission, section_kind=SectionKind.PROFESSIONAL, minimum_present=2)
-    # Kern is excused but her substitute Dupont sits in her place; Roussel is represented; Sansmail is absent.
-    attendance_record(meeting=meeting, person=members["kern"], status="excuse")
-    attendance_record(meeting=meeting, person=members["dupont"], status="present")
-    attendance_record(meeting=meeting, person=members["roussel"], status="represente")
-    attendance_record(meeting=meeting, person=members["silent"], status="absent")
-    social, professional = quorum_by_section(meeting)
-    assert (social.section_kind, social.seats, social.voting, social.required, social.reached) == (
-        "sociale",
-        1,
-        1,
-        1,
-        True,
-    )
-    assert (professional.seats, professional.voting, professional.required, professional.reached) == (2, 1, 2, False)
-
-
-def test_without_a_rule_the_quorum_is_not_judged(meeting, members):
-    social, professional = quorum_by_section(meeting)
-    assert social.required is None and social.reached is None
-    assert professional.seats == 2 and professional.voting == 0
+# The quorum's counts: tests/commissions/test_selectors_meetings.py.
 
 
 def test_the_database_refuses_a_zero_quorum(commission):

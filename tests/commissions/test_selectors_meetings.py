@@ -22,6 +22,7 @@ def _counted(meeting, queries):
 def test_the_quorum_in_one_query(meeting, members, django_assert_num_queries):
     QuorumRule.objects.create(commission=meeting.commission, section_kind=SectionKind.SOCIAL, minimum_present=1)
     QuorumRule.objects.create(commission=meeting.commission, section_kind=SectionKind.PROFESSIONAL, minimum_present=2)
+    # Kern is excused but her substitute Dupont sits in her place; Roussel is represented; Sansmail is absent.
     attendance_record(meeting=meeting, person=members["kern"], status="excuse")
     attendance_record(meeting=meeting, person=members["dupont"], status="present")
     attendance_record(meeting=meeting, person=members["roussel"], status="represente")
