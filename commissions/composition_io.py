@@ -81,6 +81,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from members.models import Organisation, OrganisationAlias, Person
+from portal.formats import date_short
 from portal.spreadsheets import SpreadsheetError, column_letter, read_csv, read_xlsx, sniff
 
 from .models import Commission, CompositionChange, Mandate, Seat, SectionKind
@@ -158,10 +159,6 @@ def _loose(value: str) -> str:
     return " ".join(kept.replace("-", " ").split())
 
 
-def _fr(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _errors(messages: list[str]) -> ValidationError:
     """At most MAX_ERRORS messages, so that a wholly wrong file stays readable."""
     if len(messages) > MAX_ERRORS:
@@ -230,7 +227,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
-        return _fr(value)
+        return date_short(value)
     return " ".join(str(value).split())
 
 
@@ -455,7 +452,7 @@ def _parse_row(
                 except ValueError as problem:
                     error(name, str(problem))
         if values.get("start") and values.get("end") and values["end"] < values["start"]:
-            error("end", f"la fin ({_fr(values['end'])}) précède le début ({_fr(values['start'])})")
+            error("end", f"la fin ({date_short(values['end'])}) précède le début ({date_short(values['start'])})")
     if messages:
         return None, messages
     return ImportRow(**values), []
@@ -650,25 +647,25 @@ def composition_plan(*, commission: Commission, rows: Iterable[ImportRow], day: 
         same = next((m for m in later if item.person_obj and m.person_id == item.person_obj.pk), None)
         if same is not None and same.start == start:
             item.mandate, item.start, item.end = same, same.start, same.end
-            item.note = f"à partir du {_fr(same.start)}"
+            item.note = f"à partir du {date_short(same.start)}"
             plan.unchanged.append(item)
             continue
         item.start = start
         if row.start and row.start < day:
             plan.errors.append(
-                f"Ligne {row.line}, colonne « Début » : le début du mandat ({_fr(row.start)}) précède la date "
-                f"d'effet de l'import ({_fr(day)})."
+                f"Ligne {row.line}, colonne « Début » : le début du mandat ({date_short(row.start)}) précède la date "
+                f"d'effet de l'import ({date_short(day)})."
             )
         elif row.end and row.end < start:
             plan.errors.append(
-                f"Ligne {row.line}, colonne « Fin » : la fin du mandat ({_fr(row.end)}) précède son début "
-                f"({_fr(start)})."
+                f"Ligne {row.line}, colonne « Fin » : la fin du mandat ({date_short(row.end)}) précède son début "
+                f"({date_short(start)})."
             )
         clash = next((m for m in later if row.end is None or m.start <= row.end), None)
         if clash is not None:
             plan.errors.append(
                 f"Ligne {row.line} : ce siège a déjà un {clash.get_role_display().lower()} à partir du "
-                f"{_fr(clash.start)} ({clash.person.display_name})."
+                f"{date_short(clash.start)} ({clash.person.display_name})."
             )
         if item.person_obj is not None:
             item.person = item.person_obj.display_name
@@ -699,8 +696,8 @@ def composition_plan(*, commission: Commission, rows: Iterable[ImportRow], day: 
         if mandate.start >= day:
             plan.errors.append(
                 f"Le mandat de {mandate.person.display_name} ({mandate.get_role_display().lower()}, "
-                f"{seat.organisation.acronym}) commence le {_fr(mandate.start)} : il ne peut se terminer le "
-                f"{_fr(plan.end_day)}. Choisissez une date d'effet postérieure ou corrigez ce mandat."
+                f"{seat.organisation.acronym}) commence le {date_short(mandate.start)} : il ne peut se terminer le "
+                f"{date_short(plan.end_day)}. Choisissez une date d'effet postérieure ou corrigez ce mandat."
             )
     for seat in seats:
         if seat.pk in reached:
@@ -716,8 +713,8 @@ def composition_plan(*, commission: Commission, rows: Iterable[ImportRow], day: 
         if seat.opened_on is not None and seat.opened_on > plan.end_day:
             plan.errors.append(
                 f"Le siège {numbers[seat.pk]} de {seat.organisation.acronym} "
-                f"({seat.section.get_kind_display().lower()}) est ouvert le {_fr(seat.opened_on)} : il ne peut "
-                f"être supprimé le {_fr(plan.end_day)}."
+                f"({seat.section.get_kind_display().lower()}) est ouvert le {date_short(seat.opened_on)} : il ne peut "
+                f"être supprimé le {date_short(plan.end_day)}."
             )
     missing = {kind for kind in SectionKind.values if kind not in sections}
     if missing:

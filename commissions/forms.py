@@ -1,29 +1,19 @@
 """Forms of the commission page: mandates, seats, section presidents, designations.
 
 Forms only collect and shape input; the rules are checked by the services,
-whose ValidationErrors are attached to the fields by `add_service_errors`.
+whose ValidationErrors are attached to the fields by `portal.forms.add_service_errors`.
 """
 
 import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.exceptions import ValidationError
 
 from members.models import Organisation, Person
 
 from .models import Commission, Mandate, Seat, SectionKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form's fields (or to the form when the field is not shown)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class PortalForm(forms.Form):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from members.models import Organisation, Person
+from portal.formats import date_short
 
 from .models import (
     Commission,
@@ -22,10 +23,6 @@ from .models import (
     SectionKind,
     SectionPresidency,
 )
-
-
-def _fr(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def member_sits_in_section(*, person: Person, section: Section, day: datetime.date) -> bool:
@@ -69,9 +66,9 @@ def mandate_end(*, mandate: Mandate, end: datetime.date, change: CompositionChan
     """End a mandate on `end` (inclusive): the seat's role is "à pourvoir" from the next day."""
     mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if end < mandate.start:
-        raise ValidationError({"end": f"La fin ne peut précéder le début du mandat ({_fr(mandate.start)})."})
+        raise ValidationError({"end": f"La fin ne peut précéder le début du mandat ({date_short(mandate.start)})."})
     if mandate.end is not None and mandate.end < end:
-        raise ValidationError({"end": f"Ce mandat est déjà terminé le {_fr(mandate.end)}."})
+        raise ValidationError({"end": f"Ce mandat est déjà terminé le {date_short(mandate.end)}."})
     mandate.end = end
     mandate.closed_by = change
     mandate.full_clean()
@@ -87,14 +84,14 @@ def section_president_set(*, section: Section, person: Person, start: datetime.d
         raise ValidationError(
             {
                 "person": f"{person.display_name} ne siège pas dans la {section.get_kind_display().lower()} "
-                f"au {_fr(start)} : le président d'une section est choisi parmi ses membres."
+                f"au {date_short(start)} : le président d'une section est choisi parmi ses membres."
             }
         )
     later = SectionPresidency.objects.filter(section=section, start__gte=start).first()
     if later is not None:
         raise ValidationError(
             {
-                "start": f"Une présidence de cette section commence déjà le {_fr(later.start)} "
+                "start": f"Une présidence de cette section commence déjà le {date_short(later.start)} "
                 f"({later.person.display_name})."
             }
         )

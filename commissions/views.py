@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal import generations
+from portal.forms import add_service_errors
 
 from . import services
 from .access import Role, commission_for, roles_in
@@ -22,7 +23,6 @@ from .forms import (
     MandateEndForm,
     SeatAddForm,
     SectionPresidentForm,
-    add_service_errors,
 )
 from .models import Commission, Mandate, PresidencyDesignation, Section
 from .presidency import presidencies_for_years

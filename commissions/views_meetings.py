@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import generations
-from portal.forms import bootstrap
+from portal.forms import add_service_errors, bootstrap
 
 from . import selectors_meetings
 from . import services_meetings as services
@@ -71,15 +71,6 @@ def _message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Service errors next to the form's fields when they have one, at the top otherwise."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 PAST_MEETINGS_PER_PAGE = 20
 
 
@@ -126,7 +117,7 @@ def meeting_create(request, slug):
                 commission=commission, **{name: form.cleaned_data[name] for name in services.MEETING_FIELDS}
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             # The standard items (approval of the previous RDD, follow-up of commitments, questions…) belong to
             # the decisions app, which owns that service; the lower app only calls it from its view.
@@ -152,7 +143,7 @@ def meeting_edit(request, slug, meeting_id):
                 **{name: form.cleaned_data[name] for name in services.MEETING_FIELDS},
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Réunion enregistrée.")
             if meeting.status == Meeting.Status.CONVENED:
@@ -293,7 +284,7 @@ def agenda_item_add(request, slug, meeting_id):
         try:
             item = services.agenda_item_add(meeting=meeting, parent=parent, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Point {item.number} ajouté.")
             return redirect(meeting.get_absolute_url() + f"#point-{item.pk}")
@@ -315,7 +306,7 @@ def agenda_item_edit(request, slug, meeting_id, item_id):
         try:
             services.agenda_item_update(item=item, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Point {item.number} enregistré.")
             return redirect(meeting.get_absolute_url() + f"#point-{item.pk}")
@@ -446,7 +437,7 @@ def agenda_block_list(request, slug):
         try:
             block = services.content_block_save(commission=commission, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Bloc « {block.title} » ajouté à la bibliothèque.")
             return redirect(reverse("commissions:agenda_block_list", args=[commission.slug]))
@@ -468,7 +459,7 @@ def agenda_block_edit(request, slug, block_id):
         try:
             services.content_block_save(commission=commission, block=block, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Bloc « {block.title} » enregistré.")
             return redirect(reverse("commissions:agenda_block_list", args=[commission.slug]))

@@ -26,6 +26,7 @@ from django.utils.html import escape
 from commissions.access import can_manage
 from commissions.models import AgendaItem, Commission, Meeting, SectionKind, SectionPresidency, Speaker
 from commissions.presidency import PresidencyUnknown, presidency_for
+from portal.formats import date_short
 
 from .models import (
     Approval,
@@ -46,10 +47,6 @@ from .signals import rdd_transmitted
 # Marker of the PostgreSQL trigger's error messages (migration 0002).
 DB_FROZEN_MARKER = "rdd_frozen"
 GENESIS_HASH = "0" * 64
-
-
-def _fr(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _section_label(kind: str) -> str:
@@ -628,7 +625,7 @@ def rdd_validate(*, rdd: Rdd, meeting: Meeting, votes: dict[str, VoteCounts], us
         _require_manager(locked, user)
         if locked.status != Rdd.Status.TRANSMITTED:
             if locked.status == Rdd.Status.VALIDATED:
-                raise WorkflowError(f"Ce relevé a déjà été validé en séance le {_fr(locked.validated_on)}.")
+                raise WorkflowError(f"Ce relevé a déjà été validé en séance le {date_short(locked.validated_on)}.")
             raise WorkflowError(
                 f"Ce relevé doit avoir été transmis aux membres avant d'être validé "
                 f"(statut actuel : « {locked.get_status_display()} »)."
@@ -658,7 +655,7 @@ def rdd_validate(*, rdd: Rdd, meeting: Meeting, votes: dict[str, VoteCounts], us
         note = "; ".join(
             f"{SectionKind(kind).label} : {f} pour, {a} contre, {n} abstention(s)" for kind, (f, a, n) in counts.items()
         )
-        note = f"Séance du {_fr(meeting.date)} — {note}"
+        note = f"Séance du {date_short(meeting.date)} — {note}"
         trail_write(rdd=locked, action=TrailEntry.Action.VALIDATE, user=user, ip=ip, note=note)
     return locked
 
@@ -742,13 +739,13 @@ def _copy_content(source: Rdd, target: Rdd) -> None:
 
 def _rdd_dates_table(rdd: Rdd) -> str:
     approvals = list(rdd.approvals.order_by("approved_on"))
-    approved = " et ".join(_fr(approval.approved_on) for approval in approvals) or "—"
-    transmitted = _fr(timezone.localtime(rdd.transmitted_at).date()) if rdd.transmitted_at else "—"
+    approved = " et ".join(date_short(approval.approved_on) for approval in approvals) or "—"
+    transmitted = date_short(timezone.localtime(rdd.transmitted_at).date()) if rdd.transmitted_at else "—"
     return (
         "<p>Vote pour le relevé de décisions suivant :</p>"
         "<table><thead><tr><th>Date de la commission</th><th>Date de validation par les deux présidents de section</th>"
         "<th>Date de transmission aux membres de la commission</th></tr></thead>"
-        f"<tbody><tr><td>{escape(_fr(rdd.meeting.date))}</td><td>{escape(approved)}</td>"
+        f"<tbody><tr><td>{escape(date_short(rdd.meeting.date))}</td><td>{escape(approved)}</td>"
         f"<td>{escape(transmitted)}</td></tr></tbody></table>"
     )
 
@@ -778,7 +775,7 @@ def session_add_standard_items(*, meeting: Meeting) -> list[AgendaItem]:
             created.append(
                 agenda_item_add(
                     meeting=meeting,
-                    title=f"Validation du relevé de décisions de la séance du {_fr(previous.date)}",
+                    title=f"Validation du relevé de décisions de la séance du {date_short(previous.date)}",
                     speaker=Speaker.SECRETARIAT,
                     content=content,
                 )

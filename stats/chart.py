@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from .formatting import format_value
+from portal.formats import format_value
+
 from .selectors import TableView
 
 PALETTE = ["#1f4e8c", "#d98c1f", "#4d9a5a", "#8c3b6e"]

@@ -427,7 +427,7 @@ def _parse_indicateurs(grid: Grid, header: _Header, declared: set[int] | None = 
 
 
 def _fmt(value: Decimal) -> str:
-    from .formatting import format_number
+    from portal.formats import format_number
 
     return format_number(value)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .formatting import format_value
+from portal.formats import format_value
+
 from .models import StatColumn, StatRow, StatTable, StatValue
 
 

@@ -31,9 +31,9 @@ from commissions.sanitize import sanitize_html
 from commissions.selectors import composition_on
 from commissions.services_meetings import agenda_flat
 from members.models import Person
+from portal.formats import date_long, date_short, format_number
 
 from . import conf
-from .formatting import date_long, date_short, format_number
 
 INSTITUTION = "l'Assurance Maladie"
 MOTTO = "Agir ensemble, protéger chacun"

@@ -1,6 +1,6 @@
 from django import template
 
-from stats.formatting import format_value
+from portal.formats import format_value
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 import datetime
 from decimal import Decimal
 
-from supports.formatting import date_long, date_short, format_number, format_percent, format_value
+from portal.formats import date_long, date_short, format_number, format_percent, format_value
 
 
 def spaces(text: str) -> str:
