@@ -31,16 +31,15 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from commissions.models import (  # noqa: E402
-    AgendaItem,
+from commissions.composition.models import (  # noqa: E402
     Commission,
     Mandate,
-    Meeting,
     Seat,
     Section,
     SectionKind,
     SectionPresidency,
 )
+from commissions.meetings.models import AgendaItem, Meeting  # noqa: E402
 from decisions.models import Approval, CarriedBy, Commitment, Decision, ItemRecord, Question, Rdd  # noqa: E402
 from members.models import Organisation, Person  # noqa: E402
 from portal import generations  # noqa: E402

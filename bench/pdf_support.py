@@ -36,8 +36,9 @@ def table_html(rank: int) -> str:
 
 
 def build(pages: int):
-    from commissions.models import AgendaItem, Commission
-    from commissions.services_meetings import meeting_create
+    from commissions.composition.models import Commission
+    from commissions.meetings.models import AgendaItem
+    from commissions.meetings.services import meeting_create
     from demo.compositions import load_demo
 
     load_demo()

@@ -84,7 +84,7 @@ def peak_mib() -> float:
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     call_command("migrate", verbosity=0)
-    from commissions.models import Commission
+    from commissions.composition.models import Commission
     from stats import services  # noqa: F401 - loaded by the views in a web process
     from stats.extract import extract_import, extract_store, extract_summarise, extract_table, montants_derive
     from stats.models import CommissionTerritory, NationalExtract

@@ -9,7 +9,7 @@ class CommissionsConfig(AppConfig):
         from members.models import Organisation, Person
         from portal import generations
 
-        from .models import (
+        from .composition.models import (
             Commission,
             CompositionChange,
             Mandate,
@@ -34,8 +34,8 @@ class CommissionsConfig(AppConfig):
             m2m=[Commission.agents.through, Commission.secretariat_contacts.through],
         )
         # The meeting and RDD pages read these, one commission's at a time (the RDDs' own: decisions.apps).
-        from .models_meetings import AgendaAttachment, AgendaItem, Attendance, Meeting, QuorumRule
-        from .selectors_meetings import meeting_commission_id
+        from .meetings.models import AgendaAttachment, AgendaItem, Attendance, Meeting, QuorumRule
+        from .meetings.selectors import meeting_commission_id
 
         def of_commission(row):
             return row.commission_id

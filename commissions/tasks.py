@@ -1,15 +1,5 @@
-"""Background work of the commissions app: tasks take ids and call a service."""
+"""The commissions app's tasks, gathered for Celery's autodiscovery (which imports `<app>.tasks`)."""
 
-from celery import shared_task
+from commissions.meetings.tasks import send_convocation
 
-from .models_meetings import Meeting
-from .services_meetings import convocation_deliver
-
-
-@shared_task(acks_late=True)
-def send_convocation(meeting_id: int) -> int:
-    """Send the meeting's convocation to the members not yet sent to (safe to run twice)."""
-    meeting = Meeting.objects.filter(pk=meeting_id).first()
-    if meeting is None:
-        return 0
-    return convocation_deliver(meeting=meeting)
+__all__ = ["send_convocation"]

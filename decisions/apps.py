@@ -6,8 +6,8 @@ class DecisionsConfig(AppConfig):
     verbose_name = "Relevés de décisions"
 
     def ready(self):
-        from commissions import selectors_meetings as commissions_selectors
-        from commissions.models import Meeting
+        from commissions.meetings import selectors as commissions_selectors
+        from commissions.meetings.models import Meeting
         from portal import generations
 
         from .models import (

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from commissions.models import Commission, Mandate, SectionKind
+from commissions.composition.models import Commission, Mandate, SectionKind
 
 from .models import Approval, Notification, Rdd, TrailEntry
 from .services import current_presidencies

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from commissions.models import Meeting, SectionKind
+from commissions.composition.models import SectionKind
+from commissions.meetings.models import Meeting
 
 from .models import CarriedBy, Commitment, Question
 

@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from commissions.models import AgendaItem, Meeting, SectionKind
+from commissions.composition.models import SectionKind
+from commissions.meetings.models import AgendaItem, Meeting
 from members.models import Person
 
 FROZEN_MESSAGE = (

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from commissions.models import Commission, Meeting, SectionKind, SectionPresidency
+from commissions.composition.models import Commission, SectionKind, SectionPresidency
+from commissions.meetings.models import Meeting
 
 from .models import Approval, Commitment, CommitmentUpdate, Decision, ItemRecord, Question, Rdd, ValidationVote
 
@@ -209,7 +210,7 @@ def approval_lines(rdd: Rdd) -> list[str]:
     Président(e) or Vice-Président(e) of the commission: the presidency of the year of the session, whenever
     the approval came (a 2025 session approved in January 2026 keeps its 2025 president).
     """
-    from commissions.presidency import PresidencyUnknown, presidency_for
+    from commissions.composition.presidency import PresidencyUnknown, presidency_for
 
     commission = rdd.meeting.commission
     approvals = list(rdd.approvals.all())

@@ -23,9 +23,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import escape
 
-from commissions.access import can_manage
-from commissions.models import AgendaItem, Commission, Meeting, SectionKind, SectionPresidency, Speaker
-from commissions.presidency import PresidencyUnknown, presidency_for
+from commissions.composition.access import can_manage
+from commissions.composition.models import Commission, SectionKind, SectionPresidency
+from commissions.composition.presidency import PresidencyUnknown, presidency_for
+from commissions.meetings.models import AgendaItem, Meeting, Speaker
 from portal.formats import date_short
 
 from .models import (
@@ -295,7 +296,7 @@ def _notify_on_commit(entry: TrailEntry) -> None:
 
 def agenda_items_in_order(meeting: Meeting) -> list[tuple[AgendaItem, str]]:
     """The meeting's agenda items in reading order with their numbers (01, 1.1 …)."""
-    from commissions.services_meetings import agenda_flat
+    from commissions.meetings.selectors import agenda_flat
 
     return [(node.item, node.number) for node in agenda_flat(meeting)]
 
@@ -756,7 +757,7 @@ def session_add_standard_items(*, meeting: Meeting) -> list[AgendaItem]:
 
     Does nothing for an information meeting or an agenda that already has items (a second call adds nothing).
     """
-    from commissions.services_meetings import agenda_item_add
+    from commissions.meetings.agenda import agenda_item_add
 
     if meeting.kind != Meeting.Kind.SESSION or AgendaItem.objects.filter(meeting=meeting).exists():
         return []

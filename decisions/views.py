@@ -1,6 +1,6 @@
 """Screens of the RDD: editor (secretariat), RDD page, presidents' inbox, members' list, workflow actions.
 
-Every view reaches the commission through `commissions.access.commission_for`
+Every view reaches the commission through `commissions.composition.access.commission_for`
 (for pages keyed by an RDD id: the RDD first, then its commission), so that
 another commission's RDD answers 404. The writes go through decisions.services.
 """
@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from commissions.access import Role, can_manage, commission_for, roles_in
-from commissions.models import Meeting
+from commissions.composition.access import Role, can_manage, commission_for, roles_in
+from commissions.meetings.models import Meeting
 from portal import generations
 from portal.forms import bootstrap
 

@@ -10,7 +10,7 @@ import unicodedata
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from commissions.models import (
+from commissions.composition.models import (
     Commission,
     CompositionChange,
     Mandate,
@@ -19,7 +19,7 @@ from commissions.models import (
     SectionKind,
     SectionPresidency,
 )
-from commissions.services import sections_ensure
+from commissions.composition.services import sections_ensure
 from members.models import Organisation, OrganisationAlias, Person
 
 DEMO_PASSWORD = "demo-portail-2026"

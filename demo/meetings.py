@@ -27,20 +27,15 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils.html import escape
 
-from commissions.models import AgendaItem, Commission, ContentBlock, Meeting, Speaker
-from commissions.sanitize import sanitize_html
-from commissions.services_meetings import (
-    agenda_item_add,
-    agenda_item_move,
-    agenda_item_update,
-    content_block_save,
-    meeting_create,
-    meeting_update,
-)
+from commissions.composition.models import Commission
+from commissions.meetings.agenda import agenda_item_add, agenda_item_move, agenda_item_update
+from commissions.meetings.models import AgendaItem, ContentBlock, Meeting, Speaker
+from commissions.meetings.services import content_block_save, meeting_create, meeting_update
 from decisions import services
 from decisions.models import CarriedBy, Commitment, ItemRecord, Rdd
 from decisions.selectors import open_commitments
 from members.models import Person
+from portal.sanitize import sanitize_html
 
 D, T = datetime.date, datetime.time
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from commissions.models import AgendaItem, Commission, Meeting
+from commissions.composition.models import Commission
+from commissions.meetings.models import AgendaItem, Meeting
 from demo.meetings import AMOUNTS_PACA, COTE_DOR_DAY, PACA_2024_DAY, PACA_2025_DAY, SESAM_DEPARTMENTS
 from stats.models import StatTable
 from stats.services import TableMeta, table_attach, table_import

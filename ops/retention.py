@@ -15,7 +15,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from commissions.models_meetings import CalendarToken
+from commissions.meetings.models import CalendarToken
 
 
 @dataclass(frozen=True)

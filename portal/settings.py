@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_prose_editor",  # static files only: the rich-text editor's bundle (commissions.forms_meetings)
+    "django_prose_editor",  # static files only: the rich-text editor's bundle (commissions.meetings.forms)
     "bootstrap",
     "axes",
     "csp",

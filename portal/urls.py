@@ -12,7 +12,7 @@ urlpatterns = [
     path("statistiques/", include("stats.urls_national")),
     path("rdd/", include("decisions.urls")),
     path("supports/", include("supports.urls")),
-    path("media/", include("commissions.urls_media")),  # MEDIA_URL: the rich text's images, access-checked
+    path("media/", include("commissions.meetings.media_urls")),  # MEDIA_URL: the rich text's images, access-checked
     path("admin/", admin.site.urls),
     path("sante/", PortalHealthView.as_view(), name="health"),
 ]

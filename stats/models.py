@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from commissions.models import AgendaItem, Commission
+from commissions.composition.models import Commission
+from commissions.meetings.models import AgendaItem
 
 
 class TableKind(models.TextChoices):

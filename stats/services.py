@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from commissions.models import AgendaItem, Commission
+from commissions.composition.models import Commission
+from commissions.meetings.models import AgendaItem
 
 from .layouts import AUTO, ParsedTable, parse_table
 from .models import PendingUpload, StatColumn, StatRow, StatTable, StatValue

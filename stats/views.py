@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from commissions.access import can_manage, commission_for
-from commissions.models import AgendaItem
+from commissions.composition.access import can_manage, commission_for
+from commissions.meetings.models import AgendaItem
 
 from . import services
 from .aids import aid_eligibility, read_activity, rules_for_year

@@ -25,13 +25,14 @@ from pathlib import Path
 
 from django.conf import settings
 
-from commissions.models import Commission, ContentBlock, Meeting, SectionKind
-from commissions.presidency import PresidencyUnknown, presidency_for
-from commissions.sanitize import sanitize_html
-from commissions.selectors import composition_on
-from commissions.services_meetings import agenda_flat
+from commissions.composition.models import Commission, SectionKind
+from commissions.composition.presidency import PresidencyUnknown, presidency_for
+from commissions.composition.selectors import composition_on
+from commissions.meetings.models import ContentBlock, Meeting
+from commissions.meetings.selectors import agenda_flat
 from members.models import Person
 from portal.formats import date_long, date_short, format_number
+from portal.sanitize import sanitize_html
 
 from . import conf
 
@@ -220,7 +221,7 @@ def secretariat_context(commission: Commission) -> dict:
         "contacts": [
             {"name": person.display_name, "email": person.email, "phone": person.phone}
             # Asked directly rather than through the commission's manager: the commission may come from the cache
-            # (commissions.access.commission_for), read by no query of this request.
+            # (commissions.composition.access.commission_for), read by no query of this request.
             for person in Person.objects.filter(secretariat_of=commission).order_by("last_name", "first_name")
         ],
     }

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from commissions.models import Meeting
+from commissions.meetings.models import Meeting
 
 
 def _render_path(instance: "SupportRender", filename: str) -> str:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from commissions.models import Meeting
+from commissions.meetings.models import Meeting
 
 from . import conf
 from .context import inputs_hash, support_context

@@ -12,8 +12,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from commissions.access import can_manage, commission_for
-from commissions.models import Meeting
+from commissions.composition.access import can_manage, commission_for
+from commissions.meetings.models import Meeting
 
 from . import services
 from .forms import GenerateForm

@@ -12,7 +12,7 @@ import time_machine
 from django.core.cache import cache
 from django.db import connection
 
-from commissions.models import SectionKind
+from commissions.composition.models import SectionKind
 from tests.factories import CommissionFactory, SectionPresidencyFactory, UserFactory, seat_member
 
 # The browser tests drive the Debian package's Chromium (scripts/system-deps.sh installs it); none is downloaded.

@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from commissions.models import Commission, Mandate, Seat, Section, SectionKind, SectionPresidency
+from commissions.composition.models import Commission, Mandate, Seat, Section, SectionKind, SectionPresidency
 from members.models import Organisation, Person
 
 

@@ -19,7 +19,7 @@ from celery.signals import task_prerun
 from django.contrib.auth.models import User
 from django.core import mail
 
-from commissions.models import SectionKind
+from commissions.composition.models import SectionKind
 from members.models import Person
 from members.services import person_invite
 from members.tasks import send_invitation

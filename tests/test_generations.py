@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from commissions.models import SectionKind
+from commissions.composition.models import SectionKind
 from portal import generations
 from tests.factories import MandateFactory, PersonFactory, UserFactory, seat_member
 
@@ -39,7 +39,10 @@ def test_the_second_view_reads_the_composition_from_the_cache(client, alice, com
     key_count = len(generations.cache._cache)  # noqa: SLF001 (per-process memory cache in tests)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("commissions.views.composition_on", lambda *args: pytest.fail("composition read again"))
+        patch.setattr(
+            "commissions.composition.views.commission.composition_on",
+            lambda *args: pytest.fail("composition read again"),
+        )
         assert "DURAND Anne" in _page(client, commission)
     assert len(generations.cache._cache) == key_count  # noqa: SLF001
 

@@ -10,8 +10,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from commissions.models import AgendaItem, Mandate, Meeting, PresidencyDesignation, SectionKind
-from commissions.services_meetings import agenda_item_add, meeting_create
+from commissions.composition.models import Mandate, PresidencyDesignation, SectionKind
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.models import AgendaItem, Meeting
+from commissions.meetings.services import meeting_create
 from tests.factories import UserFactory, seat_member
 
 READ, MANAGE = "read", "manage"
@@ -156,7 +158,7 @@ def test_only_the_secretariat_may_delete_a_designation(client, commission, alice
 
 
 def test_the_commission_list_is_searchable_and_paginated(client, admin_user, commission, other_commission, monkeypatch):
-    monkeypatch.setattr("commissions.views.COMMISSIONS_PER_PAGE", 1)
+    monkeypatch.setattr("commissions.composition.views.commission.COMMISSIONS_PER_PAGE", 1)
     client.force_login(admin_user)
     url = reverse("commissions:list")
 

@@ -15,9 +15,12 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from commissions.composition_io import composition_xlsx
-from commissions.models import Attendance, Commission, Meeting
-from commissions.services_meetings import agenda_item_add, attendance_record, meeting_create, meeting_members
+from commissions.composition.export import composition_xlsx
+from commissions.composition.models import Commission
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.models import Attendance, Meeting
+from commissions.meetings.selectors import meeting_members
+from commissions.meetings.services import attendance_record, meeting_create
 from decisions.models import Rdd
 from decisions.services import rdd_submit as submit
 from demo.meetings import PACA_2025_DAY, UPCOMING_TITLE

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from commissions.models import Commission, Mandate
+from commissions.composition.models import Commission, Mandate
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from commissions.models import Commission, Meeting
-from commissions.services_meetings import convocation_recipients
+from commissions.composition.models import Commission
+from commissions.meetings.convocation import convocation_recipients
+from commissions.meetings.models import Meeting
 
 pytestmark = pytest.mark.browser
 

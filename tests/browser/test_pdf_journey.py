@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
-from commissions.models import Meeting
+from commissions.meetings.models import Meeting
 from decisions import services
 from decisions.models import Rdd
 from demo.meetings import UPCOMING_TITLE

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Locator, Page, expect
 
-from commissions.models import Meeting
+from commissions.meetings.models import Meeting
 from decisions.models import Approval, Rdd
 from demo.compositions import DEMO_PASSWORD
 from demo.meetings import UPCOMING_TITLE

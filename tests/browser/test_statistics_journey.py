@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from commissions.models import AgendaItem
+from commissions.meetings.models import AgendaItem
 from demo.meetings import UPCOMING_TITLE
 from stats.models import StatTable
 

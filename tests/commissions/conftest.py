@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from commissions.models import Mandate, SectionKind
-from commissions.services_meetings import agenda_item_add, meeting_create
+from commissions.composition.models import Mandate, SectionKind
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.services import meeting_create
 from members.models import Person
 from tests.factories import MandateFactory, PersonFactory, seat_member
 

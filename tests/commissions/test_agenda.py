@@ -6,16 +6,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from commissions.models import AgendaItem, ContentBlock
-from commissions.sanitize import sanitize_html
-from commissions.services_meetings import (
-    agenda_flat,
+from commissions.meetings.agenda import (
     agenda_item_add,
     agenda_item_delete,
     agenda_item_insert_block,
     agenda_item_move,
-    content_block_save,
 )
+from commissions.meetings.models import AgendaItem, ContentBlock
+from commissions.meetings.selectors import agenda_flat
+from commissions.meetings.services import content_block_save
+from portal.sanitize import sanitize_html
 
 
 def numbers(meeting):

@@ -5,8 +5,9 @@ import datetime
 import icalendar
 from django.urls import reverse
 
-from commissions.models import CalendarToken
-from commissions.services_meetings import calendar_token_create, calendar_token_revoke, meeting_create
+from commissions.meetings.calendar import calendar_token_create, calendar_token_revoke
+from commissions.meetings.models import CalendarToken
+from commissions.meetings.services import meeting_create
 
 
 def feed_url(commission, token) -> str:

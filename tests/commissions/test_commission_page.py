@@ -4,8 +4,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from commissions.models import Commission, Mandate, PresidencyDesignation, SectionKind, SectionPresidency
-from commissions.selectors import composition_changed_on
+from commissions.composition.models import Commission, Mandate, PresidencyDesignation, SectionKind, SectionPresidency
+from commissions.composition.selectors import composition_changed_on
 from demo.compositions import load_demo
 from members.models import Person
 from tests.factories import MandateFactory, seat_member
@@ -179,7 +179,9 @@ def test_the_days_of_one_composition_share_one_rendering(agent, demo, monkeypatc
     last_change = composition_changed_on(demo, D(2026, 11, 1))
     assert last_change is not None and last_change <= D(2026, 11, 1)
     rendered = []
-    monkeypatch.setattr("commissions.views.composition_on", lambda commission, day: rendered.append(day) or [])
+    monkeypatch.setattr(
+        "commissions.composition.views.commission.composition_on", lambda commission, day: rendered.append(day) or []
+    )
     for day in ("2026-11-01", "2026-10-31"):
         agent.get(demo.get_absolute_url(), {"date": day})
     expected = 1 if last_change <= D(2026, 10, 31) else 2

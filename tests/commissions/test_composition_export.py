@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from commissions.models import CompositionChange, Mandate, SectionKind
+from commissions.composition.models import CompositionChange, Mandate, SectionKind
 from tests.factories import MandateFactory, OrganisationFactory, PersonFactory, SeatFactory
 
 D = datetime.date

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from commissions.composition_io import ImportRow, composition_plan, parse_composition
-from commissions.models import CompositionChange, Mandate, Seat, SectionKind
+from commissions.composition.models import CompositionChange, Mandate, Seat, SectionKind
+from commissions.composition.planning import composition_plan
+from commissions.composition.reading import ImportRow, parse_composition
 from members.models import OrganisationAlias, Person
 from tests.factories import MandateFactory, OrganisationFactory, PersonFactory, SeatFactory
 

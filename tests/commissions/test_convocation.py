@@ -8,9 +8,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from commissions.models import ConvocationDelivery, Meeting
-from commissions.services_meetings import agenda_item_add, meeting_convene, meeting_create
-from commissions.tasks import send_convocation
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.convocation import meeting_convene
+from commissions.meetings.models import ConvocationDelivery, Meeting
+from commissions.meetings.services import meeting_create
+from commissions.meetings.tasks import send_convocation
 
 
 def convene(meeting, django_capture_on_commit_callbacks):
@@ -94,7 +96,7 @@ def test_the_invitation_carries_the_commissions_time_zone(agenda, members, djang
 def test_a_la_reunion_invitation_is_in_indian_reunion_time(
     other_meeting, other_commission, django_capture_on_commit_callbacks
 ):
-    from commissions.models import SectionKind
+    from commissions.composition.models import SectionKind
     from tests.factories import PersonFactory, seat_member
 
     seat_member(other_commission, SectionKind.SOCIAL, person=PersonFactory(last_name="Hoarau"))
@@ -128,7 +130,7 @@ def test_the_task_delivered_twice_sends_nothing_twice(agenda, members, django_ca
 def test_a_member_added_later_gets_the_convocation_on_the_next_run_only(
     agenda, members, commission, django_capture_on_commit_callbacks
 ):
-    from commissions.models import SectionKind
+    from commissions.composition.models import SectionKind
     from tests.factories import PersonFactory, seat_member
 
     convene(agenda, django_capture_on_commit_callbacks)

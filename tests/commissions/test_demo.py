@@ -1,8 +1,8 @@
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from commissions.models import Commission, Mandate, PresidencyDesignation, Seat, SectionPresidency
-from commissions.presidency import presidency_for
+from commissions.composition.models import Commission, Mandate, PresidencyDesignation, Seat, SectionPresidency
+from commissions.composition.presidency import presidency_for
 from members.models import Organisation, Person
 
 MODELS = (Commission, Seat, Mandate, SectionPresidency, PresidencyDesignation, Organisation, Person, User)

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from commissions import services
-from commissions.models import Mandate, SectionKind, SectionPresidency
+from commissions.composition import services
+from commissions.composition.models import Mandate, SectionKind, SectionPresidency
 from members.models import Person
 from tests.factories import MandateFactory, OrganisationFactory, PersonFactory, SeatFactory, seat_member
 

@@ -2,7 +2,8 @@ import datetime
 
 from django.urls import reverse
 
-from commissions.services_meetings import agenda_item_add, meeting_create
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.services import meeting_create
 
 
 def make_meetings(commission, count, start=datetime.date(2020, 1, 6)):

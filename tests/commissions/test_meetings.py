@@ -7,13 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from commissions.models import Attendance, Meeting, QuorumRule, SectionKind
-from commissions.services_meetings import (
-    attendance_record,
-    meeting_create,
-    meeting_members,
-    meeting_update,
-)
+from commissions.composition.models import SectionKind
+from commissions.meetings.models import Attendance, Meeting, QuorumRule
+from commissions.meetings.selectors import meeting_members
+from commissions.meetings.services import attendance_record, meeting_create, meeting_update
 
 
 def test_a_session_is_presided_by_default_by_the_president_the_rule_gives(commission, presidents, frozen_today):
@@ -183,7 +180,7 @@ def test_only_members_on_the_meetings_date_have_an_attendance(meeting, members, 
     assert names == ["Kern", "Dupont", "Roussel", "Sansmail"]
 
 
-# The quorum's counts: tests/commissions/test_selectors_meetings.py.
+# The quorum's counts: tests/commissions/test_quorum.py.
 
 
 def test_the_database_refuses_a_zero_quorum(commission):
@@ -216,8 +213,6 @@ def test_an_unknown_attendance_status_is_refused_by_the_form(client, alice, meet
 
 
 def test_the_admin_pages_of_meetings_open(client, admin_user, agenda, members):
-    import commissions.admin_meetings  # noqa: F401  (registered by commissions/admin.py once the lead wires it)
-
     attendance_record(meeting=agenda, person=members["kern"], status="present")
     client.force_login(admin_user)
     item = agenda.agenda_items.first()

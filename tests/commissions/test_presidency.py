@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from commissions.models import PresidencyDesignation, SectionKind
-from commissions.presidency import PresidencyUnknown, presidency_for
-from commissions.services import section_president_set
+from commissions.composition.models import PresidencyDesignation, SectionKind
+from commissions.composition.presidency import PresidencyUnknown, presidency_for
+from commissions.composition.services import section_president_set
 from tests.factories import CommissionFactory, seat_member
 
 D = datetime.date

@@ -18,9 +18,10 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from commissions.models import ContentBlock
-from commissions.sanitize import sanitize_html
-from commissions.services_meetings import agenda_item_add, content_block_save
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.models import ContentBlock
+from commissions.meetings.services import content_block_save
+from portal.sanitize import sanitize_html
 from supports.fetcher import BASE_URL, PortalURLFetcher, ResourceRefused
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)

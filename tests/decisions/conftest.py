@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from commissions.models import Meeting, Speaker
-from commissions.services_meetings import agenda_item_add
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.models import Meeting, Speaker
 from decisions import services
 
 

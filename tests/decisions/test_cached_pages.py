@@ -4,7 +4,7 @@ only that commission's pages are rendered again."""
 import pytest
 from django.urls import reverse
 
-from commissions.services_meetings import agenda_item_add, agenda_item_move
+from commissions.meetings.agenda import agenda_item_add, agenda_item_move
 from decisions import services
 from portal import generations
 from tests.decisions.conftest import make_session

@@ -8,7 +8,7 @@ presidents of the commission approve or send back.
 import pytest
 from django.urls import reverse
 
-from commissions.models import SectionKind
+from commissions.composition.models import SectionKind
 from decisions import services
 from tests.factories import SectionPresidencyFactory, UserFactory, seat_member
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from commissions.models import SectionKind
+from commissions.composition.models import SectionKind
 from decisions import selectors, services
 from decisions.models import (
     Approval,

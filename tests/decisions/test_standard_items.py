@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from commissions.models import AgendaItem, Meeting
+from commissions.meetings.models import AgendaItem, Meeting
 from decisions import services
 from tests.decisions.conftest import make_session
 

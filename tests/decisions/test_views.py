@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from commissions.models import SectionKind
+from commissions.composition.models import SectionKind
 from decisions import services
 from decisions.models import Approval, Commitment, Question, Rdd
 from tests.decisions.conftest import make_session

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from commissions.models import Meeting, SectionKind
+from commissions.composition.models import SectionKind
+from commissions.meetings.models import Meeting
 from decisions import services
 from decisions.models import Approval, Decision, ItemRecord, Question, Rdd, RddFrozen, TrailEntry, ValidationVote
 from decisions.services import WorkflowError
@@ -262,7 +263,7 @@ def test_validation_needs_a_later_session_and_both_votes(transmitted, alice, com
 
 
 def test_submission_takes_the_agenda_as_it_stands(rdd, alice, presidents):
-    from commissions.services_meetings import agenda_item_add
+    from commissions.meetings.agenda import agenda_item_add
 
     agenda_item_add(meeting=rdd.meeting, title="Questions diverses")
     services.rdd_submit(rdd=rdd, user=alice)

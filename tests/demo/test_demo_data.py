@@ -8,8 +8,9 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from commissions.models import AgendaItem, Commission, ContentBlock, Meeting, Speaker
-from commissions.services_meetings import agenda_flat
+from commissions.composition.models import Commission
+from commissions.meetings.models import AgendaItem, ContentBlock, Meeting, Speaker
+from commissions.meetings.selectors import agenda_flat
 from decisions import services
 from decisions.models import (
     Approval,

@@ -1,6 +1,6 @@
 import pytest
 
-from commissions.models import SectionKind
+from commissions.composition.models import SectionKind
 from members.models import Person
 from tests.factories import PersonFactory, seat_member
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from commissions.models import (
+from commissions.composition.models import (
     Commission,
     CompositionChange,
     Mandate,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
-from commissions.models import SectionKind
+from commissions.composition.models import SectionKind
 from members.services import person_invite
 from members.tasks import send_invitation
 from tests.factories import PersonFactory, UserFactory, seat_member

@@ -14,7 +14,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from commissions.models import Commission
+from commissions.composition.models import Commission
 
 
 def pg_options(settings_dict) -> list[str]:

@@ -9,8 +9,8 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 
-from commissions.models import Commission, Mandate
-from commissions.models_meetings import CalendarToken
+from commissions.composition.models import Commission, Mandate
+from commissions.meetings.models import CalendarToken
 from ops.retention import purge_expired
 from tests.factories import UserFactory
 

@@ -18,17 +18,15 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from commissions.models import (
-    AgendaAttachment,
-    Attendance,
+from commissions.composition.models import (
     Commission,
     CompositionChange,
-    Meeting,
     PresidencyDesignation,
     SectionKind,
     SectionPresidency,
 )
-from commissions.services_meetings import agenda_item_add
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.models import AgendaAttachment, Attendance, Meeting
 from decisions import services
 from decisions.models import CarriedBy, Rdd
 from demo.loader import load_all
@@ -46,7 +44,7 @@ from tests.factories import CommissionFactory, MandateFactory, PersonFactory, Se
 BUDGETS = {
     "commission list": 5,  # with the pagination count
     "commission page": 12,
-    "meeting page": 8,  # the quorum in one query of plain rows (commissions.selectors_meetings)
+    "meeting page": 8,  # the quorum in one query of plain rows (commissions.meetings.selectors)
     "RDD page": 15,  # the header (status, versions) read apart from the cached body; the trail check reads no more
     "inbox": 5,
     "transmitted RDDs": 5,  # with the pagination count

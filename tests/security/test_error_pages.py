@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from commissions.services_meetings import agenda_attachment_add, agenda_item_add, meeting_create
+from commissions.meetings.agenda import agenda_attachment_add, agenda_item_add
+from commissions.meetings.services import meeting_create
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from commissions.models import AgendaItem, Meeting
+from commissions.meetings.models import AgendaItem, Meeting
 from stats.services import TableMeta
 
 DATA = Path(__file__).parent / "data"

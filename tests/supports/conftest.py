@@ -13,7 +13,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from commissions.services_meetings import agenda_item_add, meeting_create
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.services import meeting_create
 from supports import services
 from supports.pdf import RenderResult
 

@@ -6,8 +6,8 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from commissions.models import Meeting, Speaker
-from commissions.services_meetings import agenda_item_add
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.models import Meeting, Speaker
 from decisions import services as decisions
 from decisions.models import TrailEntry
 from supports import services

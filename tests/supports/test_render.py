@@ -7,8 +7,9 @@ import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
-from commissions.models import AgendaItem, ContentBlock, Meeting
-from commissions.services_meetings import agenda_item_add, meeting_create
+from commissions.meetings.agenda import agenda_item_add
+from commissions.meetings.models import AgendaItem, ContentBlock, Meeting
+from commissions.meetings.services import meeting_create
 from demo.loader import load_all
 from supports.context import support_context
 from supports.pdf import render_pdf

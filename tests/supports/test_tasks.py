@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from commissions.services_meetings import agenda_item_add
+from commissions.meetings.agenda import agenda_item_add
 from supports.models import SupportRender
 from supports.services import support_render, support_request
 from supports.tasks import render_support

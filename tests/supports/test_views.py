@@ -70,7 +70,7 @@ def test_another_commission_s_support_is_not_found(client, request, session, rea
 
 
 def test_a_render_of_another_meeting_is_not_found_through_this_meeting(client, alice, session, ready, commission):
-    from commissions.services_meetings import meeting_create
+    from commissions.meetings.services import meeting_create
 
     other = meeting_create(commission=commission, date=session.date, start_time=session.start_time)
     client.force_login(alice)

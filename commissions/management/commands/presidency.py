@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from commissions.models import Commission
-from commissions.presidency import PresidencyUnknown, presidency_for
+from commissions.composition.models import Commission
+from commissions.composition.presidency import PresidencyUnknown, presidency_for
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from commissions.models import Commission
+from commissions.composition.models import Commission
 from stats.extract import extract_create, extract_process
 from stats.parsing import FileRejected
 from stats.services import TableMeta, table_import

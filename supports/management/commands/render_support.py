@@ -7,7 +7,7 @@ rendering is stored (or the unchanged one reused) and copied to FILE.pdf.
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from commissions.models import Meeting
+from commissions.meetings.models import Meeting
 from supports.models import SupportRender
 from supports.services import support_render, support_request
 

@@ -1,4 +1,4 @@
-"""Forms of the meeting screens; the writes themselves are done by services_meetings."""
+"""Forms of the meeting screens; the writes themselves are done by the services (services, agenda, convocation)."""
 
 import io
 
@@ -7,12 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from commissions.composition.models import Commission
 from members.models import Person
 from portal.uploads import Kind, check_upload
 
-from .models import Commission
-from .models_meetings import AgendaItem, Attendance, ContentBlock, Meeting
-from .services_meetings import MEETING_FIELDS
+from .models import AgendaItem, Attendance, ContentBlock, Meeting
+from .services import MEETING_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -71,7 +71,7 @@ class RichTextWidget(forms.Textarea):
     The package's own widget renders an inline <script type="importmap">, which the portal's
     Content-Security-Policy (script-src 'self') blocks: only its static files are used, loaded by
     our module. Without JavaScript the textarea stays, holding the HTML. Either way the HTML is
-    cleaned by commissions.sanitize.sanitize_html when saved. Images are uploaded to the address
+    cleaned by portal.sanitize.sanitize_html when saved. Images are uploaded to the address
     found in the data-image-upload-url attribute of an enclosing element (the form).
     """
 

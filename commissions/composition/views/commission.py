@@ -12,21 +12,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from portal import generations
-from portal.forms import add_service_errors
-
-from . import services
-from .access import Role, commission_for, roles_in
-from .forms import (
+from commissions.composition import services
+from commissions.composition.access import Role, commission_for, roles_in
+from commissions.composition.forms import (
     DesignationForm,
     MandateAddForm,
     MandateEndForm,
     SeatAddForm,
     SectionPresidentForm,
 )
-from .models import Commission, Mandate, PresidencyDesignation, Section
-from .presidency import presidencies_for_years
-from .selectors import composition_changed_on, composition_on
+from commissions.composition.models import Commission, Mandate, PresidencyDesignation, Section
+from commissions.composition.presidency import presidencies_for_years
+from commissions.composition.selectors import composition_changed_on, composition_on
+from portal import generations
+from portal.forms import add_service_errors
 
 ROLE_LABELS = {
     Role.ADMIN: "Administrateur",

@@ -31,12 +31,11 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
+from commissions.composition.access import commission_for
+from commissions.composition.models import Commission
+from commissions.meetings.forms import RichTextImageForm
+from commissions.meetings.models import Meeting
 from portal.uploads import Kind, detect_kind
-
-from .access import commission_for
-from .forms_meetings import RichTextImageForm
-from .models import Commission
-from .models_meetings import Meeting
 
 EXTENSIONS = {Kind.PNG: "png", Kind.JPEG: "jpg"}
 NAME = re.compile(r"^[0-9a-f]{32}\.(?:png|jpg)$")

@@ -1,10 +1,11 @@
-"""The quorum (commissions.selectors_meetings.quorum_by_section) in one query, as the meeting page reads it."""
+"""The quorum (commissions.meetings.selectors.quorum_by_section) in one query, as the meeting page reads it."""
 
 import pytest
 
-from commissions import selectors_meetings
-from commissions.models import Mandate, QuorumRule, SectionKind
-from commissions.services_meetings import attendance_record
+from commissions.composition.models import Mandate, SectionKind
+from commissions.meetings import selectors
+from commissions.meetings.models import QuorumRule
+from commissions.meetings.services import attendance_record
 from tests.factories import MandateFactory, seat_member
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ def _counts(quorum):
 
 def _counted(meeting, queries):
     with queries(1):
-        return _counts(selectors_meetings.quorum_by_section(meeting))
+        return _counts(selectors.quorum_by_section(meeting))
 
 
 def test_the_quorum_in_one_query(meeting, members, django_assert_num_queries):
@@ -65,7 +66,7 @@ def test_the_rule_of_a_section_without_members_is_read_apart(meeting, members, d
     Mandate.objects.filter(seat__section__kind=SectionKind.PROFESSIONAL).delete()
 
     with django_assert_num_queries(2):
-        plain = selectors_meetings.quorum_by_section(meeting)
+        plain = selectors.quorum_by_section(meeting)
     assert _counts(plain) == [
         ("sociale", 1, 0, 1, False),
         ("professionnelle", 0, 0, 3, False),
@@ -77,7 +78,7 @@ def test_a_meeting_without_members(meeting, django_assert_num_queries):
     MandateFactory()  # another commission's member
 
     with django_assert_num_queries(2):
-        plain = selectors_meetings.quorum_by_section(meeting)
+        plain = selectors.quorum_by_section(meeting)
     assert _counts(plain) == [
         ("sociale", 0, 0, 2, False),
         ("professionnelle", 0, 0, None, None),

@@ -5,11 +5,10 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from commissions.composition.access import commission_for
+from commissions.composition.models import Commission
 from members.models import Person
 from members.services import person_invite
-
-from .access import commission_for
-from .models import Commission
 
 
 def _get_person_of_commission(commission: Commission, person_id: int) -> Person:

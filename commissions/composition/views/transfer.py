@@ -15,19 +15,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .access import commission_for
-from .composition_io import (
-    CompositionPlan,
-    ImportRow,
-    PlanChanged,
-    composition_apply,
-    composition_csv,
-    composition_plan,
-    composition_xlsx,
-    parse_composition,
-)
-from .forms_composition import CompositionImportForm
-from .models import Commission
+from commissions.composition.access import commission_for
+from commissions.composition.applying import PlanChanged, composition_apply
+from commissions.composition.export import composition_csv, composition_xlsx
+from commissions.composition.forms import CompositionImportForm
+from commissions.composition.models import Commission
+from commissions.composition.planning import CompositionPlan, composition_plan
+from commissions.composition.reading import ImportRow, parse_composition
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

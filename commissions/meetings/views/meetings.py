@@ -18,13 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import generations
-from portal.forms import add_service_errors, bootstrap
-
-from . import selectors_meetings
-from . import services_meetings as services
-from .access import can_manage, commission_for
-from .forms_meetings import (
+from commissions.composition.access import can_manage, commission_for
+from commissions.meetings import agenda, calendar, convocation, selectors, services
+from commissions.meetings.forms import (
     AgendaItemForm,
     AttachmentForm,
     AttendanceForm,
@@ -32,7 +28,9 @@ from .forms_meetings import (
     InsertBlockForm,
     MeetingForm,
 )
-from .models_meetings import AgendaAttachment, AgendaItem, CalendarToken, ContentBlock, Meeting
+from commissions.meetings.models import AgendaAttachment, AgendaItem, CalendarToken, ContentBlock, Meeting
+from portal import generations
+from portal.forms import add_service_errors, bootstrap
 
 
 def _meeting(commission, meeting_id: int) -> Meeting:
@@ -163,10 +161,10 @@ def meeting_detail(request, slug, meeting_id):
     manage = can_manage(request.user, commission)
 
     def content() -> dict:
-        agenda = services.agenda_flat(meeting)
+        agenda = selectors.agenda_flat(meeting)
         context = {"commission": commission, "meeting": meeting, "agenda": agenda, "can_manage": manage}
         if meeting.is_session:
-            context["quorum"] = selectors_meetings.quorum_by_section(meeting)
+            context["quorum"] = selectors.quorum_by_section(meeting)
         if manage:
             context["item_form"] = bootstrap(AgendaItemForm())
             context["item_add_url"] = reverse("commissions:agenda_item_add", args=[commission.slug, meeting.pk])
@@ -210,14 +208,14 @@ def meeting_convene(request, slug, meeting_id):
     meeting = _meeting(commission, meeting_id)
     if request.method == "POST":
         try:
-            services.meeting_convene(meeting=meeting)
+            convocation.meeting_convene(meeting=meeting)
         except ValidationError as error:
             messages.error(request, _message(error))
         else:
             messages.success(request, "Convocation envoyée aux membres de la commission.")
         return redirect(meeting.get_absolute_url())
-    recipients = services.convocation_recipients(meeting)
-    members = services.meeting_members(meeting)
+    recipients = convocation.convocation_recipients(meeting)
+    members = selectors.meeting_members(meeting)
     return render(
         request,
         "commissions/meeting_convene.html",
@@ -226,7 +224,7 @@ def meeting_convene(request, slug, meeting_id):
             "meeting": meeting,
             "recipients": recipients,
             "without_email": [row.person for row in members if not row.person.email],
-            "agenda": services.agenda_flat(meeting),
+            "agenda": selectors.agenda_flat(meeting),
         },
     )
 
@@ -236,7 +234,7 @@ def meeting_convene(request, slug, meeting_id):
 def meeting_attendance(request, slug, meeting_id):
     commission = commission_for(request.user, slug, manage=True)
     meeting = _meeting(commission, meeting_id)
-    rows = services.meeting_members(meeting)
+    rows = selectors.meeting_members(meeting)
     form = AttendanceForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
         errors = []
@@ -260,7 +258,7 @@ def meeting_attendance(request, slug, meeting_id):
             "commission": commission,
             "meeting": meeting,
             "form": form,
-            "quorum": selectors_meetings.quorum_by_section(meeting) if meeting.is_session else None,
+            "quorum": selectors.quorum_by_section(meeting) if meeting.is_session else None,
         },
     )
 
@@ -282,7 +280,7 @@ def agenda_item_add(request, slug, meeting_id):
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.agenda_item_add(meeting=meeting, parent=parent, **form.cleaned_data)
+            item = agenda.agenda_item_add(meeting=meeting, parent=parent, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -304,7 +302,7 @@ def agenda_item_edit(request, slug, meeting_id, item_id):
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_item_update(item=item, **form.cleaned_data)
+            agenda.agenda_item_update(item=item, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -319,7 +317,7 @@ def agenda_item_edit(request, slug, meeting_id, item_id):
             "form": form,
             "item": item,
             "attachment_form": AttachmentForm(),
-            "block_form": InsertBlockForm(blocks=services.content_blocks_for(commission)),
+            "block_form": InsertBlockForm(blocks=selectors.content_blocks_for(commission)),
             "attachments": item.attachments.all(),
         },
     )
@@ -332,7 +330,7 @@ def agenda_item_move(request, slug, meeting_id, item_id):
     meeting = _meeting(commission, meeting_id)
     item = _item(meeting, item_id)
     try:
-        item = services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
+        item = agenda.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as error:
         messages.error(request, _message(error))
     else:
@@ -349,7 +347,7 @@ def agenda_item_delete(request, slug, meeting_id, item_id):
     item = _item(meeting, item_id)
     if request.method == "POST":
         number = item.number
-        services.agenda_item_delete(item=item)
+        agenda.agenda_item_delete(item=item)
         messages.success(request, f"Point {number} supprimé ; les points suivants ont été renumérotés.")
         return redirect(meeting.get_absolute_url())
     return render(
@@ -370,10 +368,10 @@ def agenda_item_insert_block(request, slug, meeting_id, item_id):
     commission = commission_for(request.user, slug, manage=True)
     meeting = _meeting(commission, meeting_id)
     item = _item(meeting, item_id)
-    form = InsertBlockForm(request.POST, blocks=services.content_blocks_for(commission))
+    form = InsertBlockForm(request.POST, blocks=selectors.content_blocks_for(commission))
     if form.is_valid():
         try:
-            services.agenda_item_insert_block(item=item, block=form.cleaned_data["block"])
+            agenda.agenda_item_insert_block(item=item, block=form.cleaned_data["block"])
         except ValidationError as error:
             messages.error(request, _message(error))
         else:
@@ -391,7 +389,7 @@ def agenda_attachment_add(request, slug, meeting_id, item_id):
     item = _item(meeting, item_id)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        attachment = services.agenda_attachment_add(item=item, upload=form.cleaned_data["file"], user=request.user)
+        attachment = agenda.agenda_attachment_add(item=item, upload=form.cleaned_data["file"], user=request.user)
         messages.success(request, f"Pièce jointe « {attachment.original_name} » ajoutée.")
     else:
         messages.error(request, "Choisissez un fichier à joindre.")
@@ -420,7 +418,7 @@ def agenda_attachment_delete(request, slug, meeting_id, attachment_id):
     meeting = _meeting(commission, meeting_id)
     attachment = _attachment(meeting, attachment_id)
     item_id = attachment.item_id
-    services.agenda_attachment_delete(attachment=attachment)
+    agenda.agenda_attachment_delete(attachment=attachment)
     messages.success(request, f"Pièce jointe « {attachment.original_name} » supprimée.")
     return redirect(reverse("commissions:agenda_item_edit", args=[commission.slug, meeting.pk, item_id]))
 
@@ -444,7 +442,7 @@ def agenda_block_list(request, slug):
     return render(
         request,
         "commissions/agenda_blocks.html",
-        {"commission": commission, "blocks": services.content_blocks_for(commission), "form": form},
+        {"commission": commission, "blocks": selectors.content_blocks_for(commission), "form": form},
     )
 
 
@@ -474,7 +472,7 @@ def agenda_block_edit(request, slug, block_id):
 @login_required
 def calendar_token(request, slug):
     commission = commission_for(request.user, slug)
-    token = services.calendar_token_active(request.user)
+    token = calendar.calendar_token_active(request.user)
     feed_url = None
     if token is not None:
         feed_url = request.build_absolute_uri(reverse("commissions:calendar_feed", args=[commission.slug, token.token]))
@@ -487,7 +485,7 @@ def calendar_token(request, slug):
 @require_POST
 def calendar_token_create(request, slug):
     commission = commission_for(request.user, slug)
-    services.calendar_token_create(user=request.user)
+    calendar.calendar_token_create(user=request.user)
     messages.success(request, "Nouvelle adresse de calendrier créée ; les adresses précédentes ne fonctionnent plus.")
     return redirect(reverse("commissions:calendar_token", args=[commission.slug]))
 
@@ -496,7 +494,7 @@ def calendar_token_create(request, slug):
 @require_POST
 def calendar_token_revoke(request, slug):
     commission = commission_for(request.user, slug)
-    if services.calendar_token_revoke(user=request.user):
+    if calendar.calendar_token_revoke(user=request.user):
         messages.success(request, "Adresse de calendrier révoquée.")
     else:
         messages.info(request, "Vous n'aviez pas d'adresse de calendrier active.")
@@ -514,7 +512,7 @@ def calendar_feed(request, slug, token):
         raise Http404("Calendrier introuvable.")
     commission = commission_for(calendar_token.user, slug)
     meetings = Meeting.objects.filter(commission=commission).select_related("commission").order_by("date")
-    body = services.meetings_calendar(meetings, name=commission.name)
+    body = calendar.meetings_calendar(meetings, name=commission.name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{commission.slug}.ics"'
     response["Cache-Control"] = "private, max-age=300"

@@ -13,9 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from commissions.composition.models import Commission, SectionKind
 from members.models import Person
-
-from .models import Commission, SectionKind
 
 __all__ = [
     "Meeting",

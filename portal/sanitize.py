@@ -64,7 +64,7 @@ def is_portal_image(src: str) -> bool:
     Browsers read a backslash as a slash and drop tabs and line breaks inside an address, so
     "/\\tracker.example/p.gif" would load from another host: such characters, and any "..",
     make the address refused. The editor's images are uploaded to MEDIA_URL + "agenda/<meeting>/images/"
-    or "contenus/<commission>/images/" (commissions.views_images), which pass.
+    or "contenus/<commission>/images/" (commissions.meetings.views.images), which pass.
     """
     src = src.strip()
     if not src or any(char == "\\" or ord(char) < 32 or char.isspace() for char in src):

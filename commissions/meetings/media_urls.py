@@ -1,8 +1,8 @@
 # Mounted on MEDIA_URL ("/media/") by portal/urls.py: the rich text's images, each read through an
-# access check (commissions.views_images). No other file under MEDIA_URL is served.
+# access check (commissions.meetings.views.images). No other file under MEDIA_URL is served.
 from django.urls import path
 
-from . import views_images
+from commissions.meetings.views import images as views_images
 
 app_name = "media"
 

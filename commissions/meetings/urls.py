@@ -2,8 +2,8 @@
 # inside the "commissions" namespace; every view takes `slug` first.
 from django.urls import path
 
-from . import views_images
-from . import views_meetings as views
+from commissions.meetings.views import images as views_images
+from commissions.meetings.views import meetings as views
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),

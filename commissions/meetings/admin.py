@@ -9,7 +9,9 @@ too, through the same `sanitize_html`.
 from django.contrib import admin
 from django.db import models
 
-from .models_meetings import (
+from portal.sanitize import sanitize_html
+
+from .models import (
     AgendaAttachment,
     AgendaItem,
     Attendance,
@@ -19,7 +21,6 @@ from .models_meetings import (
     Meeting,
     QuorumRule,
 )
-from .sanitize import sanitize_html
 
 
 class AgendaItemInline(admin.TabularInline):

@@ -1,0 +1,118 @@
+"""The convocation of a meeting: sent once to each member (each recipient's row claimed before sending, so a
+task delivered twice sends nothing twice), with the agenda and the .ics.
+"""
+
+import logging
+
+import icalendar
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from members.models import Person
+
+from .calendar import meeting_event, meetings_calendar
+from .models import (
+    AgendaItem,
+    ConvocationDelivery,
+    Meeting,
+)
+from .selectors import AgendaNode, agenda_flat, meeting_members
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def meeting_convene(*, meeting: Meeting) -> Meeting:
+    """Mark the meeting convened and send the convocation to every current member once the transaction commits.
+
+    Convening again (after a change of time or place) sends a new convocation that replaces the first one.
+    """
+    meeting = Meeting.objects.select_for_update().select_related("commission").get(pk=meeting.pk)
+    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CONVENED):
+        raise ValidationError(f"Une réunion {meeting.get_status_display().lower()} ne peut plus être convoquée.")
+    if meeting.is_past():
+        raise ValidationError("La réunion est passée : on ne peut pas convoquer à une date déjà échue.")
+    if not AgendaItem.objects.filter(meeting=meeting).exists():
+        raise ValidationError("L'ordre du jour est vide : ajoutez au moins un point avant d'envoyer la convocation.")
+    meeting.status = Meeting.Status.CONVENED
+    meeting.convened_at = timezone.now()
+    meeting.convocation_round += 1
+    meeting.save(update_fields=["status", "convened_at", "convocation_round", "updated_at"])
+
+    from .tasks import send_convocation  # here: the task module imports this one (convocation_deliver)
+
+    transaction.on_commit(lambda: send_convocation.delay(meeting.pk))
+    return meeting
+
+
+def convocation_recipients(meeting: Meeting) -> list[Person]:
+    """Current members of the commission on the meeting's date who have an e-mail address."""
+    return [row.person for row in meeting_members(meeting) if row.person.email]
+
+
+def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNode]) -> EmailMessage:
+    context = {
+        "meeting": meeting,
+        "commission": meeting.commission,
+        "person": person,
+        "agenda": agenda,
+        "url": settings.PORTAL_BASE_URL + meeting.get_absolute_url(),
+    }
+    subject = f"Convocation — {meeting.commission.name} — {meeting.date:%d/%m/%Y}"
+    if meeting.convocation_round > 1:
+        subject = f"Convocation modifiée — {meeting.commission.name} — {meeting.date:%d/%m/%Y}"
+    body = render_to_string("commissions/meeting_convocation_email.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=[person.email])
+    event = meeting_event(meeting, agenda=agenda)
+    organizer = icalendar.vCalAddress(f"mailto:{_address(settings.DEFAULT_FROM_EMAIL)}")
+    organizer.params["cn"] = icalendar.vText("Secrétariat des commissions")
+    event.add("organizer", organizer)
+    attendee = icalendar.vCalAddress(f"mailto:{person.email}")
+    attendee.params["cn"] = icalendar.vText(person.display_name)
+    attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+    event.add("attendee", attendee)
+    ics = meetings_calendar([meeting], name=meeting.commission.name, method="REQUEST", events=[event])
+    message.attach("convocation.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
+    return message
+
+
+def _address(from_email: str) -> str:
+    return from_email.rsplit("<", 1)[-1].rstrip(">").strip()
+
+
+def convocation_deliver(*, meeting: Meeting) -> int:
+    """Send the current convocation round to every recipient not yet sent to; returns how many were sent.
+
+    Each recipient's row is claimed with a conditional update before sending,
+    so that the same task delivered twice, or run twice at once, sends nothing twice.
+    """
+    meeting = Meeting.objects.select_related("commission").get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.CONVENED or meeting.convocation_round == 0:
+        return 0
+    agenda = agenda_flat(meeting)
+    sent = 0
+    for person in convocation_recipients(meeting):
+        try:
+            delivery, _ = ConvocationDelivery.objects.get_or_create(
+                meeting=meeting, round=meeting.convocation_round, person=person, defaults={"email": person.email}
+            )
+        except IntegrityError:
+            delivery = ConvocationDelivery.objects.get(meeting=meeting, round=meeting.convocation_round, person=person)
+        claimed = ConvocationDelivery.objects.filter(pk=delivery.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+        if claimed != 1:
+            continue
+        try:
+            convocation_message(meeting, person, agenda).send()
+        except Exception:
+            # Release the claim so that a later run sends it; the others still go out.
+            ConvocationDelivery.objects.filter(pk=delivery.pk).update(sent_at=None)
+            logger.exception("Convocation to %s for meeting %s failed", person.email, meeting.pk)
+            continue
+        sent += 1
+    return sent
