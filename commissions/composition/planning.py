@@ -142,49 +142,49 @@ class _PersonIndex:
         return candidates[0] if candidates else None
 
 
-def composition_plan(*, commission: Commission, rows: Iterable[ImportRow], day: datetime.date) -> CompositionPlan:
-    """What importing `rows` as the composition on `day` would create, keep and end; writes nothing."""
-    plan = CompositionPlan(day=day)
-    rows = list(rows)
-    sections = {section.kind: section for section in commission.sections.all()}
-    seats = [
-        seat
-        for seat in Seat.objects.filter(section__commission=commission)
-        .select_related("organisation", "section")
-        .order_by("section", "position", "id")
-        if seat.is_open_on(day)
-    ]
-    seats_of: dict[tuple[str, int], list[Seat]] = defaultdict(list)
-    for seat in seats:
-        seats_of[(seat.section.kind, seat.organisation_id)].append(seat)
-    current: dict[tuple[int, str], Mandate] = {}
-    future: dict[tuple[int, str], list[Mandate]] = defaultdict(list)
-    for mandate in (
-        Mandate.objects.filter(seat__section__commission=commission)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .select_related("person", "seat__organisation", "seat__section")
-        .order_by("start")
-    ):
-        if mandate.start <= day:
-            current[(mandate.seat_id, mandate.role)] = mandate
-        else:
-            future[(mandate.seat_id, mandate.role)].append(mandate)
-    known_organisations = set(
-        Organisation.objects.filter(pk__in={row.organisation_id for row in rows}).values_list("pk", flat=True)
-    )
-    persons = _PersonIndex()
+class _Planner:
+    """The state a plan is computed against (the seats open on D, the mandates current or to come), and the
+    rules that turn each row, then what no row reached, into the plan's lines."""
 
-    counters: dict[tuple[str, int, str], int] = defaultdict(int)
-    reached: set[int] = set()
-    kept: set[int] = set()
-    new_seats: dict[tuple[str, int, int], SeatChange] = {}
-    for row in rows:
-        if row.organisation_id not in known_organisations:
-            plan.errors.append(f"Ligne {row.line} : l'organisation « {row.organisation} » n'existe plus.")
-            continue
-        group = seats_of[(row.section, row.organisation_id)]
-        index = counters[(row.section, row.organisation_id, row.role)]
-        counters[(row.section, row.organisation_id, row.role)] += 1
+    def __init__(self, commission: Commission, rows: list[ImportRow], day: datetime.date) -> None:
+        self.commission, self.day = commission, day
+        self.plan = CompositionPlan(day=day)
+        self.seats = [
+            seat
+            for seat in Seat.objects.filter(section__commission=commission)
+            .select_related("organisation", "section")
+            .order_by("section", "position", "id")
+            if seat.is_open_on(day)
+        ]
+        self.seats_of: dict[tuple[str, int], list[Seat]] = defaultdict(list)
+        for seat in self.seats:
+            self.seats_of[(seat.section.kind, seat.organisation_id)].append(seat)
+        self.current: dict[tuple[int, str], Mandate] = {}
+        self.future: dict[tuple[int, str], list[Mandate]] = defaultdict(list)
+        for mandate in (
+            Mandate.objects.filter(seat__section__commission=commission)
+            .filter(Q(end__isnull=True) | Q(end__gte=day))
+            .select_related("person", "seat__organisation", "seat__section")
+            .order_by("start")
+        ):
+            if mandate.start <= day:
+                self.current[(mandate.seat_id, mandate.role)] = mandate
+            else:
+                self.future[(mandate.seat_id, mandate.role)].append(mandate)
+        self.known_organisations = set(
+            Organisation.objects.filter(pk__in={row.organisation_id for row in rows}).values_list("pk", flat=True)
+        )
+        self.persons = _PersonIndex()
+        self.counters: dict[tuple[str, int, str], int] = defaultdict(int)
+        self.reached: set[int] = set()
+        self.kept: set[int] = set()
+        self.new_seats: dict[tuple[str, int, int], SeatChange] = {}
+
+    def item_for(self, row: ImportRow) -> PlanItem:
+        """The row's line of the plan, on the n-th open seat of its organisation (or a seat to add)."""
+        group = self.seats_of[(row.section, row.organisation_id)]
+        index = self.counters[(row.section, row.organisation_id, row.role)]
+        self.counters[(row.section, row.organisation_id, row.role)] += 1
         item = PlanItem(
             section=row.section,
             organisation=row.organisation,
@@ -198,49 +198,42 @@ def composition_plan(*, commission: Commission, rows: Iterable[ImportRow], day: 
         )
         if index < len(group):
             item.seat = group[index]
-            reached.add(item.seat.pk)
+            self.reached.add(item.seat.pk)
         else:
             item.new_seat = (row.section, row.organisation_id, index)
-            if item.new_seat not in new_seats:
-                new_seats[item.new_seat] = SeatChange(
+            if item.new_seat not in self.new_seats:
+                self.new_seats[item.new_seat] = SeatChange(
                     section=row.section, organisation=row.organisation, seat_number=index + 1, key=item.new_seat
                 )
+        return item
+
+    def place(self, row: ImportRow) -> None:
+        plan = self.plan
+        if row.organisation_id not in self.known_organisations:
+            plan.errors.append(f"Ligne {row.line} : l'organisation « {row.organisation} » n'existe plus.")
+            return
+        item = self.item_for(row)
         if row.is_vacant:
             plan.vacant.append(item)
-            continue
-        holder = current.get((item.seat.pk, row.role)) if item.seat else None
-        item.person_obj = persons.find(row, holder=holder.person if holder else None)
+            return
+        holder = self.current.get((item.seat.pk, row.role)) if item.seat else None
+        item.person_obj = self.persons.find(row, holder=holder.person if holder else None)
         if holder is not None and item.person_obj is not None and holder.person_id == item.person_obj.pk:
             item.mandate, item.start, item.end = holder, holder.start, holder.end
             item.person = holder.person.display_name
-            kept.add(holder.pk)
+            self.kept.add(holder.pk)
             plan.unchanged.append(item)
-            continue
-        start = row.start or day
-        later = future.get((item.seat.pk, row.role), []) if item.seat else []
+            return
+        start = row.start or self.day
+        later = self.future.get((item.seat.pk, row.role), []) if item.seat else []
         same = next((m for m in later if item.person_obj and m.person_id == item.person_obj.pk), None)
         if same is not None and same.start == start:
             item.mandate, item.start, item.end = same, same.start, same.end
             item.note = f"à partir du {date_short(same.start)}"
             plan.unchanged.append(item)
-            continue
+            return
         item.start = start
-        if row.start and row.start < day:
-            plan.errors.append(
-                f"Ligne {row.line}, colonne « Début » : le début du mandat ({date_short(row.start)}) précède la date "
-                f"d'effet de l'import ({date_short(day)})."
-            )
-        elif row.end and row.end < start:
-            plan.errors.append(
-                f"Ligne {row.line}, colonne « Fin » : la fin du mandat ({date_short(row.end)}) précède son début "
-                f"({date_short(start)})."
-            )
-        clash = next((m for m in later if row.end is None or m.start <= row.end), None)
-        if clash is not None:
-            plan.errors.append(
-                f"Ligne {row.line} : ce siège a déjà un {clash.get_role_display().lower()} à partir du "
-                f"{date_short(clash.start)} ({clash.person.display_name})."
-            )
+        self.check_dates(row, start, later)
         if item.person_obj is not None:
             item.person = item.person_obj.display_name
         else:
@@ -248,49 +241,90 @@ def composition_plan(*, commission: Commission, rows: Iterable[ImportRow], day: 
         if holder is not None:
             item.note = " ; ".join(filter(None, [item.note, f"remplace {holder.person.display_name}"]))
         plan.created.append(item)
-    plan.seats_added = list(new_seats.values())
 
-    numbers = {seat.pk: number for group in seats_of.values() for number, seat in enumerate(group, start=1)}
-    for (seat_id, _role), mandate in sorted(current.items(), key=lambda entry: (entry[1].seat_id, entry[0][1])):
-        if mandate.pk in kept:
-            continue
-        seat = mandate.seat
-        plan.ended.append(
-            PlanItem(
-                section=seat.section.kind,
-                organisation=seat.organisation.acronym,
-                role=mandate.role,
-                person=mandate.person.display_name,
-                seat_number=numbers.get(seat_id, 0),
-                start=mandate.start,
-                end=plan.end_day,
-                mandate=mandate,
+    def check_dates(self, row: ImportRow, start: datetime.date, later: list[Mandate]) -> None:
+        """A new mandate starts on or after D, ends after its start, and meets no mandate to come."""
+        errors, day = self.plan.errors, self.day
+        if row.start and row.start < day:
+            errors.append(
+                f"Ligne {row.line}, colonne « Début » : le début du mandat ({date_short(row.start)}) précède la date "
+                f"d'effet de l'import ({date_short(day)})."
             )
-        )
-        if mandate.start >= day:
-            plan.errors.append(
-                f"Le mandat de {mandate.person.display_name} ({mandate.get_role_display().lower()}, "
-                f"{seat.organisation.acronym}) commence le {date_short(mandate.start)} : il ne peut se terminer le "
-                f"{date_short(plan.end_day)}. Choisissez une date d'effet postérieure ou corrigez ce mandat."
+        elif row.end and row.end < start:
+            errors.append(
+                f"Ligne {row.line}, colonne « Fin » : la fin du mandat ({date_short(row.end)}) précède son début "
+                f"({date_short(start)})."
             )
-    for seat in seats:
-        if seat.pk in reached:
-            continue
-        plan.seats_closed.append(
-            SeatChange(
-                section=seat.section.kind,
-                organisation=seat.organisation.acronym,
-                seat_number=numbers[seat.pk],
-                seat=seat,
+        clash = next((m for m in later if row.end is None or m.start <= row.end), None)
+        if clash is not None:
+            errors.append(
+                f"Ligne {row.line} : ce siège a déjà un {clash.get_role_display().lower()} à partir du "
+                f"{date_short(clash.start)} ({clash.person.display_name})."
             )
-        )
-        if seat.opened_on is not None and seat.opened_on > plan.end_day:
-            plan.errors.append(
-                f"Le siège {numbers[seat.pk]} de {seat.organisation.acronym} "
-                f"({seat.section.get_kind_display().lower()}) est ouvert le {date_short(seat.opened_on)} : il ne peut "
-                f"être supprimé le {date_short(plan.end_day)}."
+
+    def seat_numbers(self) -> dict[int, int]:
+        return {seat.pk: number for group in self.seats_of.values() for number, seat in enumerate(group, start=1)}
+
+    def end_mandates_not_kept(self, numbers: dict[int, int]) -> None:
+        plan = self.plan
+        for (seat_id, _role), mandate in sorted(
+            self.current.items(), key=lambda entry: (entry[1].seat_id, entry[0][1])
+        ):
+            if mandate.pk in self.kept:
+                continue
+            seat = mandate.seat
+            plan.ended.append(
+                PlanItem(
+                    section=seat.section.kind,
+                    organisation=seat.organisation.acronym,
+                    role=mandate.role,
+                    person=mandate.person.display_name,
+                    seat_number=numbers.get(seat_id, 0),
+                    start=mandate.start,
+                    end=plan.end_day,
+                    mandate=mandate,
+                )
             )
-    missing = {kind for kind in SectionKind.values if kind not in sections}
-    if missing:
+            if mandate.start >= self.day:
+                plan.errors.append(
+                    f"Le mandat de {mandate.person.display_name} ({mandate.get_role_display().lower()}, "
+                    f"{seat.organisation.acronym}) commence le {date_short(mandate.start)} : il ne peut se terminer "
+                    f"le {date_short(plan.end_day)}. Choisissez une date d'effet postérieure ou corrigez ce mandat."
+                )
+
+    def close_seats_not_reached(self, numbers: dict[int, int]) -> None:
+        plan = self.plan
+        for seat in self.seats:
+            if seat.pk in self.reached:
+                continue
+            plan.seats_closed.append(
+                SeatChange(
+                    section=seat.section.kind,
+                    organisation=seat.organisation.acronym,
+                    seat_number=numbers[seat.pk],
+                    seat=seat,
+                )
+            )
+            if seat.opened_on is not None and seat.opened_on > plan.end_day:
+                plan.errors.append(
+                    f"Le siège {numbers[seat.pk]} de {seat.organisation.acronym} "
+                    f"({seat.section.get_kind_display().lower()}) est ouvert le {date_short(seat.opened_on)} : il ne "
+                    f"peut être supprimé le {date_short(plan.end_day)}."
+                )
+
+
+def composition_plan(*, commission: Commission, rows: Iterable[ImportRow], day: datetime.date) -> CompositionPlan:
+    """What importing `rows` as the composition on `day` would create, keep and end; writes nothing."""
+    rows = list(rows)
+    planner = _Planner(commission, rows, day)
+    for row in rows:
+        planner.place(row)
+    plan = planner.plan
+    plan.seats_added = list(planner.new_seats.values())
+    numbers = planner.seat_numbers()
+    planner.end_mandates_not_kept(numbers)
+    planner.close_seats_not_reached(numbers)
+    sections = {section.kind for section in commission.sections.all()}
+    if any(kind not in sections for kind in SectionKind.values):
         plan.errors.append("La commission n'a pas ses deux sections : corrigez-la dans l'administration.")
     return plan

@@ -371,79 +371,100 @@ def parse_composition(*, content: bytes) -> list[ImportRow]:
     return rows
 
 
-def _parse_row(
-    line: int, cells: list[Any], columns: dict[str, int], organisations: _OrganisationIndex
-) -> tuple[ImportRow | None, list[str]]:
-    messages: list[str] = []
+class _RowReader:
+    """One data row read into an ImportRow's values; each problem is a message naming the row and the column."""
 
-    def error(name: str, message: str) -> None:
-        messages.append(f"Ligne {line}, colonne « {LABELS[name]} » : {message}.")
+    def __init__(self, line: int, cells: list[Any], columns: dict[str, int]) -> None:
+        self.line, self.cells, self.columns = line, cells, columns
+        self.values: dict[str, Any] = {"line": line}
+        self.messages: list[str] = []
 
-    def raw(name: str) -> Any:
-        index = columns.get(name)
-        return cells[index] if index is not None and index < len(cells) else None
+    def error(self, name: str, message: str) -> None:
+        self.messages.append(f"Ligne {self.line}, colonne « {LABELS[name]} » : {message}.")
 
-    def text(name: str) -> str:
-        return cell_text(raw(name))
+    def raw(self, name: str) -> Any:
+        index = self.columns.get(name)
+        return self.cells[index] if index is not None and index < len(self.cells) else None
 
-    known = set(columns.values())
-    for index, cell in enumerate(cells):
-        if index not in known and cell_text(cell):
-            messages.append(
-                f"Ligne {line}, colonne {column_letter(index)} : une valeur (« {cell_text(cell)} ») "
-                f"est dans une colonne sans en-tête."
-            )
+    def text(self, name: str) -> str:
+        return cell_text(self.raw(name))
 
-    values: dict[str, Any] = {"line": line}
-    section = _SECTIONS.get(_key(text("section")))
-    if section is None:
-        error("section", f"section inconnue « {text('section')} » (attendu : sociale ou professionnelle)")
-    else:
-        values["section"] = section.value
-    if not text("organisation"):
-        error("organisation", "l'organisation manque")
-    else:
-        organisation = organisations.get(text("organisation"))
-        if organisation is None:
-            error("organisation", f"organisation inconnue « {text('organisation')} »")
+    def cells_without_header(self) -> None:
+        known = set(self.columns.values())
+        for index, cell in enumerate(self.cells):
+            if index not in known and cell_text(cell):
+                self.messages.append(
+                    f"Ligne {self.line}, colonne {column_letter(index)} : une valeur (« {cell_text(cell)} ») "
+                    f"est dans une colonne sans en-tête."
+                )
+
+    def seat(self, organisations: _OrganisationIndex) -> None:
+        """Section, organisation and role: which seat and which of its two roles the row fills."""
+        section = _SECTIONS.get(_key(self.text("section")))
+        if section is None:
+            self.error("section", f"section inconnue « {self.text('section')} » (attendu : sociale ou professionnelle)")
         else:
-            values["organisation_id"] = organisation.pk
-            values["organisation"] = organisation.acronym
-    role = _ROLES.get(_key(text("role")))
-    if role is None:
-        error("role", f"rôle inconnu « {text('role')} » (attendu : titulaire ou suppléant)")
-    else:
-        values["role"] = role.value
-
-    last_name = text("last_name")
-    if _key(last_name) not in _VACANT:
-        values["last_name"] = last_name
-        values["first_name"] = text("first_name")
-        civility = _CIVILITIES.get(_key(text("civility")))
-        if civility is None and "civility" in columns:
-            if text("civility"):
-                error("civility", f"civilité inconnue « {text('civility')} » (attendu : Mme, M. ou Dr)")
+            self.values["section"] = section.value
+        if not self.text("organisation"):
+            self.error("organisation", "l'organisation manque")
+        else:
+            organisation = organisations.get(self.text("organisation"))
+            if organisation is None:
+                self.error("organisation", f"organisation inconnue « {self.text('organisation')} »")
             else:
-                error("civility", "la civilité manque (Mme, M. ou Dr)")
-        values["civility"] = civility.value if civility else ""
+                self.values["organisation_id"] = organisation.pk
+                self.values["organisation"] = organisation.acronym
+        role = _ROLES.get(_key(self.text("role")))
+        if role is None:
+            self.error("role", f"rôle inconnu « {self.text('role')} » (attendu : titulaire ou suppléant)")
+        else:
+            self.values["role"] = role.value
+
+    def person(self) -> None:
+        """Who holds the role (nothing for a vacant role): names, civility and e-mail."""
+        last_name = self.text("last_name")
+        if _key(last_name) in _VACANT:
+            return
+        self.values["last_name"] = last_name
+        self.values["first_name"] = self.text("first_name")
+        civility = _CIVILITIES.get(_key(self.text("civility")))
+        if civility is None and "civility" in self.columns:
+            if self.text("civility"):
+                self.error("civility", f"civilité inconnue « {self.text('civility')} » (attendu : Mme, M. ou Dr)")
+            else:
+                self.error("civility", "la civilité manque (Mme, M. ou Dr)")
+        self.values["civility"] = civility.value if civility else ""
         for name, limit in (("last_name", 100), ("first_name", 100)):
-            if len(values[name]) > limit:
-                error(name, f"{limit} caractères au plus")
-        email = text("email")
+            if len(self.values[name]) > limit:
+                self.error(name, f"{limit} caractères au plus")
+        email = self.text("email")
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                error("email", f"adresse e-mail invalide « {email} »")
-            values["email"] = email
+                self.error("email", f"adresse e-mail invalide « {email} »")
+            self.values["email"] = email
+        self.period()
+
+    def period(self) -> None:
+        values = self.values
         for name in ("start", "end"):
-            if text(name):
+            if self.text(name):
                 try:
-                    values[name] = _parse_date(raw(name))
+                    values[name] = _parse_date(self.raw(name))
                 except ValueError as problem:
-                    error(name, str(problem))
+                    self.error(name, str(problem))
         if values.get("start") and values.get("end") and values["end"] < values["start"]:
-            error("end", f"la fin ({date_short(values['end'])}) précède le début ({date_short(values['start'])})")
-    if messages:
-        return None, messages
-    return ImportRow(**values), []
+            self.error("end", f"la fin ({date_short(values['end'])}) précède le début ({date_short(values['start'])})")
+
+
+def _parse_row(
+    line: int, cells: list[Any], columns: dict[str, int], organisations: _OrganisationIndex
+) -> tuple[ImportRow | None, list[str]]:
+    reader = _RowReader(line, cells, columns)
+    reader.cells_without_header()
+    reader.seat(organisations)
+    reader.person()
+    if reader.messages:
+        return None, reader.messages
+    return ImportRow(**reader.values), []

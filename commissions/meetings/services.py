@@ -19,6 +19,7 @@ from .models import (
     ContentBlock,
     Meeting,
 )
+from .signals import meeting_created
 
 MEETING_FIELDS = (
     "kind",
@@ -42,8 +43,20 @@ def default_president(commission: Commission, day: datetime.date) -> Person | No
 
 
 @transaction.atomic
-def meeting_create(*, commission: Commission, date: datetime.date, start_time: datetime.time, **fields) -> Meeting:
-    """A planned meeting; a session is presided by default by the president the presidency rule gives."""
+def meeting_create(
+    *,
+    commission: Commission,
+    date: datetime.date,
+    start_time: datetime.time,
+    standard_items: bool = False,
+    **fields,
+) -> Meeting:
+    """A planned meeting; a session is presided by default by the president the presidency rule gives.
+
+    With `standard_items`, as the secretariat's form asks, a session starts with the standard agenda items that
+    the decisions app adds on `meeting_created` (sent in this transaction); the demo and the tests build their
+    agendas themselves.
+    """
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
@@ -52,6 +65,7 @@ def meeting_create(*, commission: Commission, date: datetime.date, start_time: d
         meeting.presided_by = default_president(commission, date)
     meeting.full_clean()
     meeting.save()
+    meeting_created.send(sender=Meeting, meeting=meeting, standard_items=standard_items)
     return meeting
 
 

@@ -112,16 +112,13 @@ def meeting_create(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
-                commission=commission, **{name: form.cleaned_data[name] for name in services.MEETING_FIELDS}
+                commission=commission,
+                standard_items=True,
+                **{name: form.cleaned_data[name] for name in services.MEETING_FIELDS},
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            # The standard items (approval of the previous RDD, follow-up of commitments, questions…) belong to
-            # the decisions app, which owns that service; the lower app only calls it from its view.
-            from decisions.services import session_add_standard_items
-
-            session_add_standard_items(meeting=meeting)
             messages.success(request, f"Réunion du {meeting.date:%d/%m/%Y} créée.")
             return redirect(meeting.get_absolute_url())
     return render(request, "commissions/meeting_form.html", {"commission": commission, "form": form})
