@@ -11,13 +11,14 @@ import datetime
 
 from django.conf import settings
 from health_check.views import HealthCheckView
+from redis.asyncio import Redis
+
+from portal.celery import app
 
 PROBE_TIMEOUT = datetime.timedelta(seconds=2)
 
 
 def _broker_client():
-    from redis.asyncio import Redis
-
     return Redis.from_url(
         settings.CELERY_BROKER_URL,
         socket_connect_timeout=PROBE_TIMEOUT.total_seconds(),
@@ -36,8 +37,6 @@ def checks() -> list:
     if broker.startswith(("redis://", "rediss://")):
         selected.append(("health_check.contrib.redis.Redis", {"client_factory": _broker_client}))
     if settings.HEALTH_CHECK_CELERY_WORKERS and broker != "memory://":
-        from portal.celery import app
-
         selected.append(("health_check.contrib.celery.Ping", {"app": app, "timeout": PROBE_TIMEOUT}))
     return selected
 

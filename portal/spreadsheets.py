@@ -18,6 +18,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from python_calamine import CalamineWorkbook
+
 # An XLSX is a zip archive: refuse one that would expand to far more than it weighs (a "zip bomb").
 MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 100
@@ -205,8 +207,6 @@ def read_xlsx(
     text, integers (integral numbers), floats or None: an empty cell, or a text in `missing`, is None;
     a date cell is its text jj/mm/aaaa, as if it had come from a CSV file.
     """
-    from python_calamine import CalamineWorkbook
-
     check_archive(data, max_uncompressed=max_uncompressed)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -9,6 +9,9 @@ import datetime
 import io
 from typing import Any
 
+import openpyxl
+from openpyxl.styles import Font
+
 from .models import Commission, Mandate
 from .reading import HEADERS, cell_text
 from .selectors import composition_on
@@ -52,9 +55,6 @@ def composition_csv(*, commission: Commission, day: datetime.date) -> bytes:
 
 def composition_xlsx(*, commission: Commission, day: datetime.date) -> bytes:
     """A workbook of one sheet; dates are date cells shown as jj/mm/aaaa."""
-    import openpyxl
-    from openpyxl.styles import Font
-
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Composition"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Organisation, Person
 
@@ -137,8 +138,6 @@ class Commission(models.Model):
 
     def today(self) -> datetime.date:
         """Today's date in the commission's time zone."""
-        from django.utils import timezone
-
         return timezone.now().astimezone(self.zoneinfo).date()
 
     def section(self, kind: str) -> "Section":

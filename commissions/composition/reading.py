@@ -46,6 +46,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from openpyxl.utils.datetime import from_excel
 
 from members.models import Organisation, OrganisationAlias, Person
 from portal.formats import date_short
@@ -288,8 +289,6 @@ def _header(cells: list[Any], *, line: int) -> dict[str, int]:
 def _parse_date(value: Any) -> datetime.date:
     """A date from a cell (a workbook's date cells are read as jj/mm/aaaa); ValueError in French otherwise."""
     if isinstance(value, int | float):
-        from openpyxl.utils.datetime import from_excel
-
         try:
             day = from_excel(value)
         except (ValueError, OverflowError, TypeError):

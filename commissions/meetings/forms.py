@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from PIL import Image, ImageOps
 
 from commissions.composition.models import Commission
 from members.models import Person
@@ -153,8 +154,6 @@ class RichTextImageForm(forms.Form):
 
 
 def _reencoded(data: bytes, kind: Kind) -> bytes:
-    from PIL import Image, ImageOps
-
     max_pixels = getattr(settings, "RICH_TEXT_IMAGE_MAX_PIXELS", RICH_TEXT_IMAGE_MAX_PIXELS)
     unreadable = ValidationError("Cette image est illisible ou incomplète.", code="image_unreadable")
     try:

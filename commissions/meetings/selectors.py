@@ -7,7 +7,7 @@ instance), whose order and rule (a person counted once, at their first mandate) 
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from commissions.composition.models import Commission, Mandate, SectionKind
 from members.models import Person
@@ -70,8 +70,6 @@ def agenda_flat(meeting: Meeting) -> list[AgendaNode]:
 
 def content_blocks_for(commission: Commission):
     """The library blocks usable in a commission: its own and the common ones."""
-    from django.db.models import Q
-
     return ContentBlock.objects.filter(Q(commission=commission) | Q(commission__isnull=True)).order_by("title")
 
 
