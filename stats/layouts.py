@@ -437,42 +437,65 @@ def _sum(values) -> Decimal:
 
 
 def _check_montants(table: ParsedTable, declared: set[int] | None = None) -> None:
-    rows = table.rows
+    """Warn where a subtotal or a grand total differs from its rows, or a total from the sum of its régimes."""
     amounts = [column for column in table.columns if column.measure == "amount"]
     key = table.column("total", "amount") or amounts[0]
-    children: dict[int, list[Row]] = {}
     if declared is not None:
-        # Declared in the preview: a "Total …" row adds up the rows of its group; any other declared row
-        # ("LPP", "Médicaments") adds up the rows below it, down to the next subtotal.
-        for row in rows:
-            row.is_subtotal = row.line in declared
-        for position, row in enumerate(rows):
-            if row.is_subtotal and not _is_total_label(row.label):
-                members = []
-                for follower in rows[position + 1 :]:
-                    if follower.is_subtotal:
-                        break
-                    members.append(follower)
-                children[position] = members
+        children = _declared_subtotals(table.rows, declared)
     else:
-        # Subtotal rows: by their label, or because they are the sum of the rows just below them ("LPP",
-        # "Médicaments").
-        for row in rows:
-            row.is_subtotal = _is_total_label(row.label)
-        for position, row in enumerate(rows):
-            value = table.value(row, key)
-            if row.is_subtotal or not value:
-                continue
-            running = Decimal(0)
-            for offset, follower in enumerate(rows[position + 1 : position + 200], start=1):
+        children = _detected_subtotals(table, key)
+    children.update(_total_rows_children(table, key, children))
+    _check_subtotals(table, children, amounts)
+    _check_regimes(table)
+
+
+def _declared_subtotals(rows: list[Row], declared: set[int]) -> dict[int, list[Row]]:
+    """Declared in the preview: a "Total …" row adds up the rows of its group; any other declared row ("LPP",
+    "Médicaments") adds up the rows below it, down to the next subtotal."""
+    children: dict[int, list[Row]] = {}
+    for row in rows:
+        row.is_subtotal = row.line in declared
+    for position, row in enumerate(rows):
+        if row.is_subtotal and not _is_total_label(row.label):
+            members = []
+            for follower in rows[position + 1 :]:
                 if follower.is_subtotal:
                     break
-                running += table.value(follower, key) or 0
-                if offset >= 2 and abs(running - value) <= TOLERANCE:
-                    row.is_subtotal = True
-                    children[position] = rows[position + 1 : position + 1 + offset]
-                    break
+                members.append(follower)
+            children[position] = members
+    return children
+
+
+def _detected_subtotals(table: ParsedTable, key: Column) -> dict[int, list[Row]]:
+    """Subtotal rows: by their label, or because they are the sum of the rows just below them ("LPP",
+    "Médicaments")."""
+    rows = table.rows
+    children: dict[int, list[Row]] = {}
+    for row in rows:
+        row.is_subtotal = _is_total_label(row.label)
+    for position, row in enumerate(rows):
+        value = table.value(row, key)
+        if row.is_subtotal or not value:
+            continue
+        running = Decimal(0)
+        for offset, follower in enumerate(rows[position + 1 : position + 200], start=1):
+            if follower.is_subtotal:
+                break
+            running += table.value(follower, key) or 0
+            if offset >= 2 and abs(running - value) <= TOLERANCE:
+                row.is_subtotal = True
+                children[position] = rows[position + 1 : position + 1 + offset]
+                break
+    return children
+
+
+def _total_rows_children(table: ParsedTable, key: Column, children: dict[int, list[Row]]) -> dict[int, list[Row]]:
+    """The rows each "Total …" row adds up. A grand total is the sum of the top-level rows (subtotals and the
+    detail rows under no subtotal): summing the subtotals rather than every detail row keeps the rounding
+    within ±1."""
+    rows = table.rows
     leaves = [row for row in rows if not row.is_subtotal]
+    found = dict(children)
     grand_totals = []
     for position, row in enumerate(rows):
         if not (row.is_subtotal and _is_total_label(row.label)):
@@ -480,15 +503,17 @@ def _check_montants(table: ParsedTable, declared: set[int] | None = None) -> Non
         if _is_grand_total_label(row.label):
             grand_totals.append(position)
         else:
-            children[position] = _total_children(table, rows, position, leaves, key)
-    # A grand total is the sum of the top-level rows (subtotals and the detail rows under no subtotal):
-    # summing the subtotals rather than every detail row keeps the rounding within ±1.
-    covered = {id(member) for members in children.values() for member in members}
+            found[position] = _total_children(table, rows, position, leaves, key)
+    covered = {id(member) for members in found.values() for member in members}
     top_level = [row for position, row in enumerate(rows) if position not in grand_totals and id(row) not in covered]
     for position in grand_totals:
-        children[position] = top_level
+        found[position] = top_level
+    return found
+
+
+def _check_subtotals(table: ParsedTable, children: dict[int, list[Row]], amounts: list[Column]) -> None:
     for position, members in sorted(children.items()):
-        row = rows[position]
+        row = table.rows[position]
         for column in amounts:
             given = table.value(row, column)
             if given is None or not members:
@@ -504,24 +529,28 @@ def _check_montants(table: ParsedTable, declared: set[int] | None = None) -> Non
                         header=column.header,
                     )
                 )
+
+
+def _check_regimes(table: ParsedTable) -> None:
     total = table.column("total", "amount")
     regimes = [table.column(regime, "amount") for regime in REGIMES if table.column(regime, "amount")]
-    if total is not None and regimes:
-        for row in rows:
-            given = table.value(row, total)
-            parts = [table.value(row, column) for column in regimes]
-            if given is None or all(part is None for part in parts):
-                continue
-            computed = _sum(parts)
-            if abs(computed - given) > TOLERANCE:
-                table.warnings.append(
-                    Problem(
-                        f"le total ({_fmt(given)}) diffère de la somme des régimes ({_fmt(computed)}).",
-                        line=row.line,
-                        column=total.index,
-                        header=total.header,
-                    )
+    if total is None or not regimes:
+        return
+    for row in table.rows:
+        given = table.value(row, total)
+        parts = [table.value(row, column) for column in regimes]
+        if given is None or all(part is None for part in parts):
+            continue
+        computed = _sum(parts)
+        if abs(computed - given) > TOLERANCE:
+            table.warnings.append(
+                Problem(
+                    f"le total ({_fmt(given)}) diffère de la somme des régimes ({_fmt(computed)}).",
+                    line=row.line,
+                    column=total.index,
+                    header=total.header,
                 )
+            )
 
 
 def _total_children(table: ParsedTable, rows: list[Row], position: int, leaves: list[Row], key: Column) -> list[Row]:
