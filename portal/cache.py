@@ -1,29 +1,94 @@
-"""Django's Redis cache, without building a Redis client object for every command.
+"""The Redis cache's settings, and a circuit breaker that keeps a failing Redis from slowing every page.
 
-`django.core.cache.backends.redis.RedisCacheClient.get_client()` makes a new `redis.Redis` per call, and
-redis-py 8 fills some 170 response callbacks into a case-insensitive dict at each construction: measured on
-the commission page, five of them per request cost 1.2 ms of CPU, a fifth of the whole request. A
-`redis.Redis` is safe to share between threads (each command takes a connection from the pool), so one per
-connection pool is kept. CACHES uses `portal.cache.RedisCache` when CACHE_URL names a Redis server.
+django-redis, with IGNORE_EXCEPTIONS, turns a failed cache command into a miss (a read) or a no-op (a write), so a
+Redis that is down never breaks a page. But each failed command still waits for its socket timeout, and a page
+makes a dozen cache commands: with a Redis that accepts connections and never answers, every page would take
+several seconds. After one failure, the breaker makes every connection of the process fail at once for
+CACHE_RETRY_SECONDS, then lets one command try again.
 """
 
-from django.core.cache.backends import redis as django_redis
+import time
+
+from redis import exceptions
+from redis.connection import Connection, SSLConnection, UnixDomainSocketConnection
 
 
-class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
+class _Breaker:
+    """Process-wide, per Redis address: once it has failed, no connection of this process to that address tries
+    again before CACHE_RETRY_SECONDS have passed."""
 
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
+    retry_seconds = 5.0
+    open_until: dict[tuple, float] = {}
+
+    @classmethod
+    def check(cls, address: tuple) -> None:
+        if time.monotonic() < cls.open_until.get(address, 0.0):
+            raise exceptions.ConnectionError("Cache Redis indisponible : nouvel essai dans quelques secondes.")
+
+    @classmethod
+    def trip(cls, address: tuple) -> None:
+        cls.open_until[address] = time.monotonic() + cls.retry_seconds
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.open_until.clear()
 
 
-class RedisCache(django_redis.RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = RedisCacheClient
+class _FailFast:
+    """Connection methods wrapped by the breaker (mixed into redis-py's public connection classes)."""
+
+    def _address(self) -> tuple:
+        return (getattr(self, "path", None), getattr(self, "host", None), getattr(self, "port", None))
+
+    def connect(self):
+        _Breaker.check(self._address())
+        try:
+            return super().connect()
+        except (exceptions.ConnectionError, exceptions.TimeoutError):
+            _Breaker.trip(self._address())
+            raise
+
+    def read_response(self, *args, **kwargs):
+        try:
+            return super().read_response(*args, **kwargs)
+        except (exceptions.ConnectionError, exceptions.TimeoutError):
+            _Breaker.trip(self._address())
+            raise
+
+
+class FailFastConnection(_FailFast, Connection):
+    pass
+
+
+class FailFastSSLConnection(_FailFast, SSLConnection):
+    pass
+
+
+class FailFastUnixConnection(_FailFast, UnixDomainSocketConnection):
+    pass
+
+
+_CONNECTIONS = {"redis": FailFastConnection, "rediss": FailFastSSLConnection, "unix": FailFastUnixConnection}
+
+
+def reset_breakers() -> None:
+    """Close every breaker of this process (tests that break a cache on purpose)."""
+    _Breaker.reset()
+
+
+def redis_cache(location: str, *, key_prefix: str, socket_timeout: float = 0.5, retry_seconds: float = 5.0) -> dict:
+    """The `CACHES["default"]` of a Redis cache whose failures are logged and ignored, and fail fast."""
+    _Breaker.retry_seconds = retry_seconds
+    scheme = location.split("://", 1)[0]
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": key_prefix,
+        "TIMEOUT": 300,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": socket_timeout,
+            "SOCKET_TIMEOUT": socket_timeout,
+            "IGNORE_EXCEPTIONS": True,
+            "CONNECTION_POOL_KWARGS": {"connection_class": _CONNECTIONS[scheme]},
+        },
+    }

@@ -13,6 +13,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
+from portal.cache import redis_cache
+from portal.release import code_release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -178,20 +181,26 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Cache: Redis when CACHE_URL (or REDIS_URL) is set, shared by every web node; per-process memory otherwise.
 CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+# Every key starts with the release (portal.release): a deployment never reads the previous release's parts.
+PORTAL_RELEASE = env.str("PORTAL_RELEASE", default="") or code_release(BASE_DIR)
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    # django-redis, with the cache's failures ignored and logged: with Redis down or not answering (0.5 s at
+    # most per command), a read is a miss and a write is skipped, so pages are computed, sessions read from
+    # the database (cached_db) and nobody is locked out. The throttles do not rely on it (database).
     CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "portal",
-            "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        "default": redis_cache(
+            CACHE_URL,
+            key_prefix=f"portal-{PORTAL_RELEASE}",
+            socket_timeout=env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            retry_seconds=env.float("CACHE_RETRY_SECONDS", default=5.0),
+        )
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "portal.cache"
 elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL doit être une adresse redis://, rediss:// ou unix://.")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": PORTAL_RELEASE}}
 # Parts of pages kept in the cache until their data changes (portal.generations). Only with a cache that
 # every web process shares (Redis), or in a one-process demo: per-process memory would serve one process's
 # stale copy after another process's change.

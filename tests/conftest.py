@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from commissions.composition.models import SectionKind
+from portal import cache as portal_cache
 from tests.factories import CommissionFactory, SectionPresidencyFactory, UserFactory, seat_member
 
 # The browser tests drive the Debian package's Chromium (scripts/system-deps.sh installs it); none is downloaded.
@@ -50,6 +51,7 @@ def _empty_cache():
     their ids given again) must not be served to the next."""
     cache.clear()
     yield
+    portal_cache.reset_breakers()  # a test that broke a cache on purpose leaves no open breaker behind
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def test_redis_cache_s3_storage_and_a_queue_prefix_when_configured():
         S3_ENDPOINT_URL="https://s3.internal",
         CELERY_QUEUE_PREFIX="recette-",
     ) == [
-        "portal.cache.RedisCache redis://cache.internal:6379/1",
+        "django_redis.cache.RedisCache redis://cache.internal:6379/1",
         "storages.backends.s3.S3Storage portail-fichiers",
         "recette-celery recette-pdf",
     ]
