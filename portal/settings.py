@@ -220,6 +220,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Secrétariat des com
 
 # Celery: without a broker the tasks run eagerly (embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+# A background job (portal.jobs) whose row has had no heartbeat for this long may be claimed again.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"

@@ -44,6 +44,7 @@ class SupportRender(models.Model):
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    updated_at = models.DateTimeField("dernière nouvelle", auto_now=True)  # the job's heartbeat (portal.jobs)
 
     class Meta:
         verbose_name = "rendu de support"

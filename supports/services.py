@@ -8,7 +8,6 @@ conditional update whose row count it checks, so a task delivered twice
 renders once.
 """
 
-import datetime
 import hashlib
 import logging
 
@@ -16,10 +15,10 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from commissions.meetings.models import Meeting
+from portal.jobs import Jobs
 
 from . import conf
 from .context import inputs_hash, support_context
@@ -91,27 +90,23 @@ def support_request(
     return render, True
 
 
-def _claim(render_id: int) -> bool:
-    """Take a pending rendering (or one whose worker died past the time limit); False when another has it."""
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=conf.get("SUPPORTS_RENDER_TIME_LIMIT") + 60)
-    claimed = (
-        SupportRender.objects.filter(pk=render_id)
-        .filter(Q(status=SupportRender.Status.PENDING) | Q(status=SupportRender.Status.RUNNING, started_at__lt=stale))
-        .update(status=SupportRender.Status.RUNNING, started_at=now, error="")
-    )
-    return claimed == 1
-
-
-def _fail(render: SupportRender, message: str) -> None:
-    SupportRender.objects.filter(pk=render.pk, status=SupportRender.Status.RUNNING).update(
-        status=SupportRender.Status.ERROR, error=message[:2000], finished_at=timezone.now()
-    )
+# The rendering is one WeasyPrint call with no heartbeat inside: a running rendering is stale once the task's
+# time limit has killed it.
+JOBS = Jobs(
+    model=SupportRender,
+    waiting=(SupportRender.Status.PENDING,),
+    running=SupportRender.Status.RUNNING,
+    done=SupportRender.Status.READY,
+    failed=SupportRender.Status.ERROR,
+    error_field="error",
+    progress_fields=None,
+    stale_seconds=lambda: conf.get("SUPPORTS_RENDER_TIME_LIMIT") + 60,
+)
 
 
 def support_render(*, render_id: int) -> SupportRender | None:
     """Render and store a claimed support; does nothing for a rendering already claimed or finished."""
-    if not _claim(render_id):
+    if not JOBS.claim(render_id, started_at=timezone.now(), error=""):
         logger.info("Rendu de support %s déjà pris ou terminé : rien à faire.", render_id)
         return None
     render = SupportRender.objects.select_related("meeting__commission").get(pk=render_id)
@@ -136,16 +131,18 @@ def support_render(*, render_id: int) -> SupportRender | None:
                 "render_seconds": round(result.seconds, 3),
             }
         with transaction.atomic():
-            SupportRender.objects.filter(pk=render.pk, status=SupportRender.Status.RUNNING).update(
-                status=SupportRender.Status.READY, inputs_hash=digest, finished_at=timezone.now(), **fields
-            )
+            JOBS.finish(render.pk, inputs_hash=digest, finished_at=timezone.now(), **fields)
             render.refresh_from_db()
             _record_rdd_document(render)
     except SoftTimeLimitExceeded:
-        _fail(render, f"Le rendu a dépassé le délai de {conf.get('SUPPORTS_RENDER_TIME_LIMIT')} secondes.")
+        JOBS.fail(
+            render.pk,
+            f"Le rendu a dépassé le délai de {conf.get('SUPPORTS_RENDER_TIME_LIMIT')} secondes.",
+            finished_at=timezone.now(),
+        )
     except Exception as error:  # noqa: BLE001 - any failure is shown on the page, with the details in the log
         logger.exception("Échec du rendu du support %s", render.pk)
-        _fail(render, f"{type(error).__name__} : {error}")
+        JOBS.fail(render.pk, f"Le rendu a échoué : {error}", finished_at=timezone.now())
     render.refresh_from_db()
     return render
 

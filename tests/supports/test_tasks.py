@@ -35,9 +35,13 @@ def test_the_task_is_idempotent(session, fake_renderer):
 def test_a_claim_of_a_dead_worker_is_taken_again_after_the_time_limit(session, fake_renderer):
     render, _ = support_request(meeting=session, queue=False)
     SupportRender.objects.filter(pk=render.pk).update(
-        status=SupportRender.Status.RUNNING, started_at=timezone.now() - datetime.timedelta(hours=1)
+        status=SupportRender.Status.RUNNING, updated_at=timezone.now() - datetime.timedelta(seconds=300 + 59)
     )
+    assert support_render(render_id=render.pk) is None  # still within the time limit and its margin
+    assert fake_renderer.calls == 0
+    SupportRender.objects.filter(pk=render.pk).update(updated_at=timezone.now() - datetime.timedelta(seconds=361))
     assert support_render(render_id=render.pk).status == SupportRender.Status.READY
+    assert fake_renderer.calls == 1
 
 
 def test_an_unchanged_support_is_not_rendered_again(session, fake_renderer):
