@@ -25,13 +25,22 @@ from .selectors import AgendaNode, agenda_flat, meeting_members
 logger = logging.getLogger(__name__)
 
 
+class AlreadyConvened(Exception):
+    """The round the secretariat confirmed has been sent meanwhile (a second click, another agent)."""
+
+
 @transaction.atomic
-def meeting_convene(*, meeting: Meeting) -> Meeting:
+def meeting_convene(*, meeting: Meeting, seen_round: int | None = None) -> Meeting:
     """Mark the meeting convened and send the convocation to every current member once the transaction commits.
 
     Convening again (after a change of time or place) sends a new convocation that replaces the first one.
+    `seen_round` is the round the confirmation page showed: when another request has sent a round since
+    (five clicks at once, two agents), nothing is sent again and AlreadyConvened is raised. The meeting's row
+    is locked, so concurrent requests run one after the other and see each other's round.
     """
     meeting = Meeting.objects.select_for_update().select_related("commission").get(pk=meeting.pk)
+    if seen_round is not None and meeting.convocation_round != seen_round:
+        raise AlreadyConvened
     if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CONVENED):
         raise ValidationError(f"Une réunion {meeting.get_status_display().lower()} ne peut plus être convoquée.")
     if meeting.is_past():

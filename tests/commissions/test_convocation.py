@@ -6,6 +6,7 @@ import icalendar
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from commissions.meetings.agenda import agenda_item_add
@@ -13,6 +14,7 @@ from commissions.meetings.convocation import meeting_convene
 from commissions.meetings.models import ConvocationDelivery, Meeting
 from commissions.meetings.services import meeting_create
 from commissions.meetings.tasks import send_convocation
+from tests.concurrency import run_at_once
 
 
 def convene(meeting, django_capture_on_commit_callbacks):
@@ -195,3 +197,41 @@ def test_the_view_explains_a_refused_convocation(client, alice, meeting, django_
         response = client.post(url, follow=True)
     assert response.status_code == 200
     assert "L&#x27;ordre du jour est vide" in response.content.decode()
+
+
+def test_a_second_confirmation_of_the_same_round_sends_nothing(
+    client, alice, agenda, members, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    url = reverse("commissions:meeting_convene", args=[agenda.commission.slug, agenda.pk])
+    assert 'name="round" value="0"' in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"round": "0"})
+        response = client.post(url, {"round": "0"}, follow=True)
+    assert "vient d&#x27;être envoyée" in response.content.decode()
+    assert len(mail.outbox) == 3
+    agenda.refresh_from_db()
+    assert agenda.convocation_round == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"round": "1"})  # convening again, knowingly, from the page showing round 1
+    assert len(mail.outbox) == 6
+    assert all(message.subject.startswith("Convocation modifiée") for message in mail.outbox[3:])
+
+
+@pytest.mark.postgres
+def test_five_simultaneous_confirmations_send_one_round(alice, agenda, members):
+    def confirm(_index):
+        client = Client()
+        client.force_login(alice)
+        url = reverse("commissions:meeting_convene", args=[agenda.commission.slug, agenda.pk])
+        return client.post(url, {"round": "0"}).status_code
+
+    assert run_at_once(5, confirm) == [302] * 5
+    agenda.refresh_from_db()
+    assert agenda.convocation_round == 1
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "dupont@example.org",
+        "kern@example.org",
+        "roussel@example.org",
+    ]
+    assert ConvocationDelivery.objects.filter(meeting=agenda).count() == 3

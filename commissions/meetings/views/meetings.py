@@ -204,8 +204,13 @@ def meeting_convene(request, slug, meeting_id):
     commission = commission_for(request.user, slug, manage=True)
     meeting = _meeting(commission, meeting_id)
     if request.method == "POST":
+        seen = request.POST.get("round", "")
         try:
-            convocation.meeting_convene(meeting=meeting)
+            convocation.meeting_convene(meeting=meeting, seen_round=int(seen) if seen.isdigit() else None)
+        except convocation.AlreadyConvened:
+            messages.info(
+                request, "Cette convocation vient d'être envoyée (un autre envoi l'a précédé) : rien n'est renvoyé."
+            )
         except ValidationError as error:
             messages.error(request, _message(error))
         else:
