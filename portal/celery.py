@@ -17,6 +17,10 @@ app.conf.beat_schedule = {
         "task": "decisions.tasks.remind_pending_approvals",
         "schedule": crontab(hour=8, minute=0),
     },
+    "supports-redispatch-stale-renders": {
+        "task": "supports.tasks.redispatch_stale_renders",
+        "schedule": 60.0,
+    },
     "decisions-verify-trails": {
         "task": "decisions.tasks.verify_trails",
         "schedule": crontab(hour=3, minute=30),

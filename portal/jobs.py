@@ -17,13 +17,47 @@ the same service.
 """
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def send(task, pk: int) -> bool:
+    """Send a job's task now; with the broker down the row stays waiting (logged) and `Jobs.redispatch`, run by
+    Celery beat, sends it again once the broker is back. False when it could not be sent."""
+    try:
+        task.delay(pk)
+    except OperationalError:
+        logger.warning("File des tâches indisponible : %s(%s) partira à la prochaine relance.", task.name, pk)
+        return False
+    return True
+
+
+@dataclass
+class Dispatch:
+    """What became of a job's message: `sent` is None until the transaction commits, then True or False."""
+
+    sent: bool | None = None
+
+
+def dispatch(task, pk: int) -> Dispatch:
+    """Send a job's task once the transaction that wrote its row commits (never a message for a row that is
+    not there)."""
+    outcome = Dispatch()
+
+    def run() -> None:
+        outcome.sent = send(task, pk)
+
+    transaction.on_commit(run)
+    return outcome
 
 
 @dataclass(frozen=True)
@@ -39,25 +73,30 @@ class Jobs:
     heartbeat_field: str = "updated_at"
     error_field: str = "error_report"
     progress_fields: tuple[str, str] | None = ("progress", "stage")
-    stale_seconds: Callable[[], int] | None = None  # None: JOB_STALE_SECONDS
+    # How long a running row may go without a heartbeat (None: JOB_STALE_SECONDS); a waiting row is stale after
+    # JOB_STALE_SECONDS whatever the job.
+    running_stale_seconds: Callable[[], int] | None = None
     claim_fields: dict = field(default_factory=dict)  # set on the row when it is claimed (e.g. progress 0)
 
     # --- reading ---------------------------------------------------------------------------------------------
 
-    def stale_after(self) -> datetime.timedelta:
-        seconds = self.stale_seconds() if self.stale_seconds is not None else settings.JOB_STALE_SECONDS
-        return datetime.timedelta(seconds=seconds)
+    def running_after(self) -> datetime.timedelta:
+        custom = self.running_stale_seconds
+        return datetime.timedelta(seconds=custom() if custom is not None else settings.JOB_STALE_SECONDS)
 
-    def _stale_condition(self, now: datetime.datetime, after: datetime.timedelta) -> Q:
+    def _stale_running(self, now: datetime.datetime, after: datetime.timedelta | None = None) -> Q:
+        after = after if after is not None else self.running_after()
         return Q(status=self.running, **{f"{self.heartbeat_field}__lt": now - after})
 
+    def _stale_waiting(self, now: datetime.datetime, after: datetime.timedelta | None = None) -> Q:
+        after = after if after is not None else datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+        return Q(status__in=self.waiting, **{f"{self.heartbeat_field}__lt": now - after})
+
     def stale(self, *, after: datetime.timedelta | None = None) -> models.QuerySet:
-        """Rows that should be moving and are not: running with no heartbeat for `after`, or waiting that long
-        (their message was lost with the broker, or never sent)."""
-        after = after if after is not None else self.stale_after()
+        """Rows that should be moving and are not: running with no heartbeat, or waiting (their message was lost
+        with the broker, or never sent), for `after` or the job's delays."""
         now = timezone.now()
-        waiting = Q(status__in=self.waiting, **{f"{self.heartbeat_field}__lt": now - after})
-        return self.model.objects.filter(self._stale_condition(now, after) | waiting)
+        return self.model.objects.filter(self._stale_running(now, after) | self._stale_waiting(now, after))
 
     # --- writing ---------------------------------------------------------------------------------------------
 
@@ -65,7 +104,7 @@ class Jobs:
         """Take a waiting row, or a running one whose worker stopped beating; False when another worker has it
         or it is finished."""
         now = timezone.now()
-        claimable = Q(status__in=self.waiting) | self._stale_condition(now, self.stale_after())
+        claimable = Q(status__in=self.waiting) | self._stale_running(now)
         values = {"status": self.running, self.heartbeat_field: now, **self.claim_fields, **fields}
         return self.model.objects.filter(claimable, pk=pk).update(**values) == 1
 
@@ -93,9 +132,15 @@ class Jobs:
     def requeue(self, pk: int) -> bool:
         """Put a stale row back in the queue (its task is sent again by the caller, after the commit)."""
         now = timezone.now()
-        after = self.stale_after()
-        stale = self._stale_condition(now, after) | Q(
-            status__in=self.waiting, **{f"{self.heartbeat_field}__lt": now - after}
-        )
+        stale = self._stale_running(now) | self._stale_waiting(now)
         queued = self.queued or self.waiting[0]
         return self.model.objects.filter(stale, pk=pk).update(status=queued, **{self.heartbeat_field: now}) == 1
+
+    def redispatch(self, task) -> int:
+        """Requeue every stale row and send its task again (Celery beat, every minute); returns how many were
+        sent. A row whose task was only late is claimed by one of the two messages; the other finds it taken."""
+        sent = 0
+        for pk in self.stale().values_list("pk", flat=True):
+            if self.requeue(pk) and send(task, pk):
+                sent += 1
+        return sent

@@ -227,7 +227,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# A message is acknowledged once its task has run, and given back to the queue if the worker process dies
+# (SIGKILL, out of memory); Redis gives an unacknowledged message to another worker after the visibility
+# timeout, which must stay longer than the longest task (CELERY_TASK_TIME_LIMIT) or a running task would be
+# delivered twice. A message delivered twice is a no-op: every job is a row claimed once (portal.jobs), and the
+# rows left waiting or stale are sent again by Celery beat every minute.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = TIME_ZONE

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissions.meetings.models import Meeting
-from portal.jobs import Jobs
+from portal.jobs import Jobs, dispatch
 
 from . import conf
 from .context import inputs_hash, support_context
@@ -64,8 +64,11 @@ def support_request(
 ) -> tuple[SupportRender, bool]:
     """The rendering of a support: the last ready one when its data are unchanged, a running one, or a new one.
 
-    Returns the rendering and whether it was created by this request.
+    Returns the rendering and whether it was created by this request. When this request sent a task, the
+    rendering's `dispatch` (portal.jobs.Dispatch) says whether the broker took it.
     """
+    from .tasks import render_support  # here: the task module imports this one
+
     _check_request(meeting, kind, version)
     _, digest = support_build(meeting, kind=kind, version=version)
     with transaction.atomic():
@@ -78,15 +81,16 @@ def support_request(
             meeting=meeting, kind=kind, version=version, inputs_hash=digest, status__in=IN_PROGRESS
         ).first()
         if running is not None:
+            if queue and JOBS.stale().filter(pk=running.pk).exists() and JOBS.requeue(running.pk):
+                # Its worker was killed or its message lost: asking again sends it again at once.
+                running.dispatch = dispatch(render_support, running.pk)
             return running, False
         render = SupportRender(meeting=meeting, kind=kind, version=version, inputs_hash=digest, requested_by=user)
         render.full_clean(exclude=["file"])
         render.save()
-        if queue:
-            from .tasks import render_support
-
-            transaction.on_commit(lambda: render_support.delay(render.pk))
+        outcome = dispatch(render_support, render.pk) if queue else None
     render.refresh_from_db()  # an eager task has already run
+    render.dispatch = outcome
     return render, True
 
 
@@ -100,7 +104,7 @@ JOBS = Jobs(
     failed=SupportRender.Status.ERROR,
     error_field="error",
     progress_fields=None,
-    stale_seconds=lambda: conf.get("SUPPORTS_RENDER_TIME_LIMIT") + 60,
+    running_stale_seconds=lambda: conf.get("SUPPORTS_RENDER_TIME_LIMIT") + 60,
 )
 
 

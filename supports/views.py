@@ -69,7 +69,14 @@ def support_generate(request, slug, meeting_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if not created and result.is_ready:
+        outcome = getattr(result, "dispatch", None)
+        if outcome is not None and outcome.sent is False:
+            messages.warning(
+                request,
+                "La file des tâches ne répond pas : la demande est enregistrée et le rendu partira dès son retour "
+                "(relance automatique chaque minute).",
+            )
+        elif not created and result.is_ready:
             messages.info(
                 request, "Les données n'ont pas changé depuis le dernier rendu : le support existant est conservé."
             )

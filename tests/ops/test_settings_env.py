@@ -54,3 +54,8 @@ def test_redis_cache_s3_storage_and_a_queue_prefix_when_configured():
         "storages.backends.s3.S3Storage portail-fichiers",
         "recette-celery recette-pdf",
     ]
+
+
+def test_a_message_outlives_the_longest_task_before_redelivery():
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
