@@ -104,6 +104,9 @@ def use_broker(broker_url: str):
     # close() drops the producer pool, which an earlier test may have opened on the other broker.
     overrides = {"broker_read_url": broker_url, "broker_write_url": broker_url, "task_always_eager": False}
     saved = {key: app.conf[key] for key in overrides}
+    # close() also takes the app off Celery's list of active apps, so a task module imported later would not
+    # register its shared tasks with it (NotRegistered in a later test): import every task module first.
+    app.loader.import_default_modules()
     app.close()
     app.conf.update(overrides)
 
