@@ -20,6 +20,26 @@ from tests.factories import CommissionFactory, SectionPresidencyFactory, UserFac
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The time of each suite (tests/<folder>/, the top-level modules together), so that CI shows where it goes."""
+    seconds: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if not hasattr(report, "nodeid") or not hasattr(report, "duration") or not report.nodeid:
+                continue
+            parts = report.nodeid.split("/")
+            suite = parts[1] if len(parts) > 2 else "(top level)"
+            seconds[suite] = seconds.get(suite, 0.0) + report.duration
+            if report.when == "call":
+                counts[suite] = counts.get(suite, 0) + 1
+    if not seconds:
+        return
+    terminalreporter.section("time of each suite")
+    for suite, total in sorted(seconds.items(), key=lambda pair: -pair[1]):
+        terminalreporter.write_line(f"{suite:<14} {total:8.1f} s  {counts.get(suite, 0):5d} tests")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres") or item.get_closest_marker("broker"):
