@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from stats.models import StatTable
-from tests.stats.conftest import DATA
+from tests.stats.helpers import DATA
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from stats.models import StatTable, StatValue
 from stats.parsing import FileRejected
 from stats.services import TableMeta, table_import, table_parse
-from tests.stats.conftest import data_file, xlsx_bytes
+from tests.stats.helpers import data_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

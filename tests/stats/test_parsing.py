@@ -8,7 +8,7 @@ import pytest
 
 from stats.layouts import parse_table
 from stats.parsing import FileRejected, parse_number, read_grid
-from tests.stats.conftest import xlsx_bytes
+from tests.stats.helpers import xlsx_bytes
 
 
 @pytest.mark.parametrize(

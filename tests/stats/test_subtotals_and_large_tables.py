@@ -10,8 +10,7 @@ from stats import services
 from stats.layouts import parse_table
 from stats.models import PendingUpload, StatTable
 from stats.parsing import read_grid
-from tests.stats.conftest import data_file
-from tests.stats.test_views import upload_post
+from tests.stats.helpers import data_file, upload_post
 
 pytestmark = [pytest.mark.django_db]
 

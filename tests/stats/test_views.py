@@ -3,12 +3,11 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from stats.models import PendingUpload, StatTable
 from stats.services import table_import
-from tests.stats.conftest import data_file
+from tests.stats.helpers import data_file, upload_post
 
 pytestmark = [pytest.mark.django_db]
 
@@ -23,18 +22,6 @@ def table(commission, meta_2023):
         meta=meta_2023,
     )
     return table
-
-
-def upload_post(client, commission, name="montants_paca_2023.csv", content=None, **fields):
-    data = {
-        "file": SimpleUploadedFile(name, content if content is not None else data_file(name)),
-        "kind": "auto",
-        "title": "Bilan PACA 2023",
-        "period_start": "01/01/2023",
-        "period_end": "31/12/2023",
-        **fields,
-    }
-    return client.post(reverse("statistics:upload", args=[commission.slug]), data)
 
 
 def test_upload_preview_confirm_stores_the_table(client, commission, alice):
