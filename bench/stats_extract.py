@@ -86,7 +86,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from commissions.composition.models import Commission
     from stats import services  # noqa: F401 - loaded by the views in a web process
-    from stats.extract import extract_import, extract_store, extract_summarise, extract_table, montants_derive
+    from stats.extract.derivation import montants_derive
+    from stats.extract.reading import extract_table
+    from stats.extract.storage import extract_import, extract_store, extract_summarise
     from stats.models import CommissionTerritory, NationalExtract
 
     path = generate(rows)

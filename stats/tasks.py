@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .extract import extract_process
+from .extract.jobs import extract_process
 from .services import pending_process
 
 

@@ -23,7 +23,8 @@ from . import services
 from .aids import aid_eligibility, read_activity, rules_for_year
 from .chart import table_chart_svg
 from .export import export_csv, export_xlsx
-from .extract import extract_create, extract_queue, montants_derive
+from .extract.derivation import montants_derive
+from .extract.jobs import extract_create, extract_queue
 from .forms import AidForm, AttachForm, DeriveForm, ExtractUploadForm, TableUploadForm
 from .models import NationalExtract, PendingUpload, StatTable
 from .parsing import MAX_TABLE_BYTES, FileRejected

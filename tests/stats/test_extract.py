@@ -7,7 +7,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from stats.extract import extract_create, extract_process, extract_read, montants_derive
+from stats.extract.derivation import montants_derive
+from stats.extract.jobs import extract_create, extract_process
+from stats.extract.reading import ChunkReader, extract_read
 from stats.models import CommissionTerritory, ExtractLine, NationalExtract, StatValue
 from stats.parsing import FileRejected
 from stats.territories import normalise_territory
@@ -195,9 +197,7 @@ def _many_lines(count: int, bad_at: int | None = None) -> bytes:
 
 @pytest.mark.django_db
 def test_an_extract_read_by_blocks_keeps_its_line_numbers_and_is_all_or_nothing(monkeypatch):
-    from stats.extract import _ChunkReader
-
-    monkeypatch.setattr(_ChunkReader, "BLOCK_BYTES", 1000)  # some 20 lines a block
+    monkeypatch.setattr(ChunkReader, "BLOCK_BYTES", 1000)  # some 20 lines a block
     extract, _ = extract_create(data=_many_lines(300), file_name="blocs.csv", title="Par blocs")
     extract = extract_process(extract_id=extract.pk)
     assert extract.status == NationalExtract.Status.DONE and extract.rows_total == 300

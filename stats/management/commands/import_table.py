@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from commissions.composition.models import Commission
-from stats.extract import extract_create, extract_process
+from stats.extract.jobs import extract_create, extract_process
 from stats.parsing import FileRejected
 from stats.services import TableMeta, table_import
 
