@@ -6,6 +6,12 @@ to it and are then read from disk or storage, never over the network. Any
 other address (file://, http(s) to another host, data:, a path outside
 STATIC_URL and MEDIA_URL, a traversal) is refused and logged; WeasyPrint then
 renders the document without that resource.
+
+Static files are read where the portal serves them from: the staticfiles storage (in production the
+collected files, whose names `{% static %}` writes with their hash: "supports/support.d85821e3a561.css"),
+or the finders while the files are not collected (development, tests). A static file found in neither
+stops the rendering (`StaticFileMissing`, WeasyPrint's fatal error): a support without its stylesheet or
+its pictogram is not a support, and must not be stored as one.
 """
 
 import io
@@ -16,8 +22,10 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from . import conf
 
@@ -32,8 +40,20 @@ class ResourceRefused(ValueError):
     """A resource the support may not read."""
 
 
+class StaticFileMissing(FatalURLFetchingError):
+    """A static file of the support (its stylesheet, its pictogram) that cannot be read: the rendering stops.
+
+    WeasyPrint lets this one through instead of rendering without the resource; like every
+    FatalURLFetchingError it is a BaseException, so `supports.pdf.render_pdf` turns it into an ordinary error.
+    """
+
+    def __init__(self, name: str):
+        super().__init__(f"le fichier statique « {name} » est introuvable")
+        self.name = name
+
+
 class PortalURLFetcher(URLFetcher):
-    """Serves STATIC_URL from the static files finders and MEDIA_URL (images only, size-limited) from storage."""
+    """Serves STATIC_URL from the staticfiles storage or the finders, MEDIA_URL (images, size-limited) from storage."""
 
     def __init__(self, *, media_prefixes: tuple[str, ...] = ()):
         super().__init__(allowed_protocols={"https"}, allow_redirects=False, fail_on_errors=False)
@@ -43,7 +63,7 @@ class PortalURLFetcher(URLFetcher):
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         try:
             name, body, content_type = self._read(url)
-        except ResourceRefused as refusal:
+        except (ResourceRefused, StaticFileMissing) as refusal:
             self.refused.append(url)
             logger.error("Support PDF : ressource refusée %s (%s)", url[:200], refusal)
             raise
@@ -68,11 +88,12 @@ class PortalURLFetcher(URLFetcher):
         content_type = _type_of(name)
         if content_type not in STATIC_TYPES:
             raise ResourceRefused(f"type de fichier statique non admis ({content_type})")
-        found = finders.find(name)
-        if not found:
-            raise ResourceRefused("fichier statique introuvable")
-        with open(found, "rb") as handle:
-            return name, handle.read(), content_type
+        readers = (_from_finders, _from_storage) if settings.DEBUG else (_from_storage, _from_finders)
+        for read in readers:
+            body = read(name)
+            if body is not None:
+                return name, body, content_type
+        raise StaticFileMissing(name)
 
     def _media(self, name: str) -> tuple[str, bytes, str]:
         content_type = _type_of(name)
@@ -94,6 +115,24 @@ class PortalURLFetcher(URLFetcher):
         if content_type != "image/svg+xml":
             _check_pixels(body)
         return name, body, content_type
+
+
+def _from_storage(name: str) -> bytes | None:
+    """The collected file, under the name `{% static %}` wrote (hashed by a manifest storage)."""
+    try:
+        with staticfiles_storage.open(name, "rb") as handle:
+            return handle.read()
+    except (OSError, SuspiciousFileOperation):
+        return None
+
+
+def _from_finders(name: str) -> bytes | None:
+    """The source file in the apps' and STATICFILES_DIRS' folders: in development the files are not collected."""
+    found = finders.find(name)
+    if not found:
+        return None
+    with open(found, "rb") as handle:
+        return handle.read()
 
 
 def _type_of(name: str) -> str:

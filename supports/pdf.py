@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
-from .fetcher import BASE_URL, PortalURLFetcher
+from .fetcher import BASE_URL, PortalURLFetcher, StaticFileMissing
 
 logger = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"
 TEMPLATE = "supports/pdf_support.html"
+
+
+class SupportTemplateError(RuntimeError):
+    """The support's own files (stylesheet, pictogram) cannot be read: no PDF, a French reason instead."""
 
 
 @dataclass
@@ -60,9 +64,16 @@ def render_pdf(context: dict) -> RenderResult:
 
     started = time.perf_counter()
     fetcher = fetcher_for(context)
-    document = HTML(string=support_html(context), base_url=BASE_URL, url_fetcher=fetcher).render(
-        pdf_variant=PDF_VARIANT
-    )
+    try:
+        document = HTML(string=support_html(context), base_url=BASE_URL, url_fetcher=fetcher).render(
+            pdf_variant=PDF_VARIANT
+        )
+    except StaticFileMissing as missing:
+        # A BaseException for WeasyPrint's sake: raised again as an error the job records (portal.jobs).
+        raise SupportTemplateError(
+            f"{missing} ; un support n'est pas produit sans sa feuille de style ni ses images. "
+            "Vérifiez que les fichiers statiques du portail sont déployés (manage.py collectstatic)."
+        ) from None
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=annexes(context) or None)
     seconds = time.perf_counter() - started
     return RenderResult(pdf=pdf, page_count=len(document.pages), seconds=seconds, refused=fetcher.refused)
