@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from commissions.composition.models import Commission, Mandate, Seat, Section, SectionKind, SectionPresidency
+from commissions.meetings.models import Meeting
 from members.models import Organisation, Person
 
 
@@ -98,3 +99,10 @@ def seat_member(
         person.save()
     seat = SeatFactory(section=commission.sections.get(kind=kind))
     return MandateFactory(seat=seat, person=person, **mandate_fields)
+
+
+def make_session(commission: Commission, day: datetime.date, **fields) -> Meeting:
+    """A session of the commission at 14:00 on the day, created without its standard agenda items."""
+    return Meeting.objects.create(
+        commission=commission, date=day, start_time=datetime.time(14, 0), kind=Meeting.Kind.SESSION, **fields
+    )

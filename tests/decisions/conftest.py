@@ -5,14 +5,10 @@ import datetime
 import pytest
 
 from commissions.meetings.agenda import agenda_item_add
-from commissions.meetings.models import Meeting, Speaker
+from commissions.meetings.models import Speaker
 from decisions import services
-
-
-def make_session(commission, day: datetime.date, **fields) -> Meeting:
-    return Meeting.objects.create(
-        commission=commission, date=day, start_time=datetime.time(14, 0), kind=Meeting.Kind.SESSION, **fields
-    )
+from tests.factories import make_session
+from tests.supports.helpers import FakeRenderer
 
 
 @pytest.fixture
@@ -59,6 +55,4 @@ def transmitted(approved, alice):
 @pytest.fixture(autouse=True)
 def quick_rdd_document(monkeypatch):
     """Transmission renders the RDD's PDF (supports app); these workflow tests stand a one-page PDF in for it."""
-    from tests.supports.conftest import FakeRenderer
-
     monkeypatch.setattr("supports.services.render_pdf", FakeRenderer())

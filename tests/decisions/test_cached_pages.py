@@ -7,7 +7,7 @@ from django.urls import reverse
 from commissions.meetings.agenda import agenda_item_add, agenda_item_move
 from decisions import services
 from portal import generations
-from tests.decisions.conftest import make_session
+from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
 

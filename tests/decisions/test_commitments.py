@@ -6,7 +6,7 @@ import pytest
 
 from decisions import services
 from decisions.selectors import follow_ups, open_commitments
-from tests.decisions.conftest import make_session
+from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from decisions.models import (
     Rdd,
     TrailEntry,
 )
-from tests.decisions.conftest import make_session
-from tests.decisions.test_trail import tamper
+from tests.decisions.helpers import tamper
+from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
 

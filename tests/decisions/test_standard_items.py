@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from commissions.meetings.models import AgendaItem, Meeting
 from decisions import services
-from tests.decisions.conftest import make_session
+from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
 

@@ -11,17 +11,9 @@ from django.db import connection, transaction
 from decisions import services
 from decisions.models import ItemRecord, TrailEntry
 from decisions.tasks import verify_trails
+from tests.decisions.helpers import tamper
 
 pytestmark = pytest.mark.django_db
-
-
-def tamper(queryset, **changes):
-    """Change rows as someone with direct database access would (on PostgreSQL, past the triggers)."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL session_replication_role = replica")
-        queryset.update(**changes)
 
 
 def test_each_entry_records_who_when_where_and_the_content_hash(submitted, alice):

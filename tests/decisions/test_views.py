@@ -9,8 +9,7 @@ from django.urls import reverse
 from commissions.composition.models import SectionKind
 from decisions import services
 from decisions.models import Approval, Commitment, Question, Rdd
-from tests.decisions.conftest import make_session
-from tests.factories import SectionPresidencyFactory, UserFactory, seat_member
+from tests.factories import SectionPresidencyFactory, UserFactory, make_session, seat_member
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from commissions.meetings.models import Meeting
 from decisions import services
 from decisions.models import Approval, Decision, ItemRecord, Question, Rdd, RddFrozen, TrailEntry, ValidationVote
 from decisions.services import WorkflowError
-from tests.decisions.conftest import make_session
-from tests.factories import UserFactory, seat_member
+from tests.factories import UserFactory, make_session, seat_member
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Fixtures of the support tests: meetings of Alice's commission, PDF text extraction, a stand-in renderer.
+"""Fixtures of the support tests: meetings of Alice's commission, a stand-in renderer (tests/supports/helpers.py).
 
 Rendering costs about a second per twenty pages: only the tests about the
 document itself render for real; the task and view tests count calls to a
@@ -6,40 +6,13 @@ stand-in that returns a one-page PDF.
 """
 
 import datetime
-import io
-import shutil
-import subprocess
 
 import pytest
-from pypdf import PdfReader
 
 from commissions.meetings.agenda import agenda_item_add
 from commissions.meetings.services import meeting_create
 from supports import services
-from supports.pdf import RenderResult
-
-NBSP = ("\u00a0", "\u202f")
-
-
-def pdf_pages(data: bytes) -> list[str]:
-    """The text of each page, no-break spaces turned into spaces and runs of blanks collapsed."""
-    pages = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        text = page.extract_text() or ""
-        for space in NBSP:
-            text = text.replace(space, " ")
-        pages.append(" ".join(text.split()))
-    return pages
-
-
-def pdftoppm_pages(data: bytes, tmp_path) -> list:
-    """Rasterise every page with poppler's pdftoppm; the PNG files written."""
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) n'est pas installé : make system-deps l'installe")
-    source = tmp_path / "support.pdf"
-    source.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(source), str(tmp_path / "page")], check=True, timeout=120)
-    return sorted(tmp_path.glob("page-*.png"))
+from tests.supports.helpers import FakeRenderer
 
 
 @pytest.fixture
@@ -55,23 +28,6 @@ def session(commission, frozen_today):
     agenda_item_add(meeting=meeting, parent=first, title="Approbation du relevé de décisions")
     agenda_item_add(meeting=meeting, title="Ordonnance numérique", speaker="sociale", content="<p>Texte.</p>")
     return meeting
-
-
-class FakeRenderer:
-    """Stands in for supports.pdf.render_pdf: counts its calls and returns a one-page PDF."""
-
-    def __init__(self):
-        self.calls = 0
-
-    def __call__(self, context: dict) -> RenderResult:
-        from pypdf import PdfWriter
-
-        self.calls += 1
-        writer = PdfWriter()
-        writer.add_blank_page(width=842, height=595)
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        return RenderResult(pdf=buffer.getvalue(), page_count=1, seconds=0.01)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from decisions import services as decisions
 from decisions.models import TrailEntry
 from supports import services
 from supports.models import SupportRender
-from tests.supports.conftest import pdf_pages
+from tests.supports.helpers import pdf_pages
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from demo.loader import load_all
 from supports.context import support_context
 from supports.pdf import render_pdf
 from tests.factories import OrganisationFactory, PersonFactory, SeatFactory
-
-from .conftest import pdf_pages, pdftoppm_pages
+from tests.supports.helpers import pdf_pages, pdftoppm_pages
 
 
 @pytest.fixture(scope="module")
