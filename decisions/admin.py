@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from . import services
+from . import content, services
 from .models import (
     FROZEN_MESSAGE,
     Approval,
@@ -23,6 +23,7 @@ from .models import (
     TrailEntry,
     ValidationVote,
 )
+from .trail import trail_verify
 from .views import client_ip
 
 
@@ -201,7 +202,7 @@ class RddAdmin(admin.ModelAdmin):
     def trail_status(self, obj):
         if obj.pk is None:
             return "—"
-        check = services.trail_verify(obj)
+        check = trail_verify(obj)
         if check:
             return f"Chaîne d'empreintes intacte ({check.entries} entrées)"
         return f"Chaîne rompue à l'entrée n° {check.broken.sequence} : {check.reason}"
@@ -209,7 +210,7 @@ class RddAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             try:
-                services.rdd_update_preamble(rdd=obj, preamble=obj.preamble)
+                content.rdd_update_preamble(rdd=obj, preamble=obj.preamble)
             except ValidationError as error:
                 raise PermissionDenied(" ".join(error.messages)) from error
             return
@@ -218,7 +219,7 @@ class RddAdmin(admin.ModelAdmin):
         obj.pk = created.pk
         obj.refresh_from_db()
         if obj.preamble != form.cleaned_data.get("preamble", ""):
-            services.rdd_update_preamble(rdd=obj, preamble=form.cleaned_data.get("preamble", ""))
+            content.rdd_update_preamble(rdd=obj, preamble=form.cleaned_data.get("preamble", ""))
 
     def _run(self, request, queryset, function, success: str):
         for rdd in queryset:

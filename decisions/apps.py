@@ -9,11 +9,11 @@ class DecisionsConfig(AppConfig):
         from commissions.meetings import selectors as commissions_selectors
         from commissions.meetings.signals import meeting_created
 
-        from . import services
+        from .standard_items import session_add_standard_items
 
         def add_standard_items(sender, meeting, standard_items=False, **kwargs):
             if standard_items:
-                services.session_add_standard_items(meeting=meeting)
+                session_add_standard_items(meeting=meeting)
 
         # A new session gets its standard agenda items in the transaction that creates it.
         meeting_created.connect(add_standard_items, dispatch_uid="decisions.session_add_standard_items", weak=False)

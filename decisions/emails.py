@@ -18,7 +18,7 @@ from django.utils import timezone
 from commissions.composition.models import Commission, Mandate, SectionKind
 
 from .models import Approval, Notification, Rdd, TrailEntry
-from .services import current_presidencies
+from .presidents import current_presidencies
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,9 @@ import logging
 
 from celery import shared_task
 
-from . import emails, services
+from . import emails
 from .models import TrailEntry
+from .trail import trails_verify
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def remind_pending_approvals() -> int:
 @shared_task
 def verify_trails() -> int:
     """Daily: check every RDD's trail from the database; each broken one is logged as an error."""
-    broken = services.trails_verify()
+    broken = trails_verify()
     for rdd, check in broken:
         logger.error(
             "trail broken: RDD %s (%s, %s) at entry %s: %s",

@@ -2,7 +2,8 @@
 
 Every view reaches the commission through `commissions.composition.access.commission_for`
 (for pages keyed by an RDD id: the RDD first, then its commission), so that
-another commission's RDD answers 404. The writes go through decisions.services.
+another commission's RDD answers 404. The writes go through decisions.services (the workflow) and
+decisions.content (a draft's content).
 """
 
 import datetime
@@ -25,7 +26,7 @@ from commissions.meetings.models import Meeting
 from portal import generations
 from portal.forms import bootstrap
 
-from . import selectors, services
+from . import content, selectors, services
 from .forms import (
     ApproveForm,
     CommitmentForm,
@@ -37,6 +38,9 @@ from .forms import (
     ValidateForm,
 )
 from .models import CarriedBy, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd
+from .presidents import president_sections
+from .standard_items import session_add_standard_items
+from .trail import trail_verify
 
 READABLE_BY_MEMBERS = {Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED}
 
@@ -83,7 +87,7 @@ def _check_readable(user, rdd: Rdd) -> None:
 
 
 def _check_president(user, rdd: Rdd) -> list[str]:
-    sections = services.president_sections(rdd.meeting.commission, user)
+    sections = president_sections(rdd.meeting.commission, user)
     if not sections:
         raise PermissionDenied("Seuls les présidents de section en exercice de cette commission approuvent le relevé.")
     return sections
@@ -142,7 +146,7 @@ def standard_items(request, slug, meeting_id):
     commission = commission_for(request.user, slug, manage=True)
     meeting = get_object_or_404(Meeting, pk=meeting_id, commission=commission)
     try:
-        created = services.session_add_standard_items(meeting=meeting)
+        created = session_add_standard_items(meeting=meeting)
     except ValidationError as error:
         messages.error(request, _message(error))
     else:
@@ -185,7 +189,7 @@ def rdd_detail(request, rdd_id):
             {
                 "can_manage": manage,
                 "trail": trail,
-                "trail_check": services.trail_verify(loaded, entries=trail, loaded=True),
+                "trail_check": trail_verify(loaded, entries=trail, loaded=True),
                 "validate_form": (
                     bootstrap(ValidateForm(rdd=loaded)) if manage and rdd.status == Rdd.Status.TRANSMITTED else None
                 ),
@@ -197,9 +201,7 @@ def rdd_detail(request, rdd_id):
     # Only a submitted RDD awaits approvals, and only a current section president gives them (the roles are known).
     if rdd.status == Rdd.Status.SUBMITTED and Role.PRESIDENT in roles_in(request.user, commission):
         approved = set(rdd.approvals.values_list("section", flat=True))
-        pending_sections = [
-            kind for kind in services.president_sections(commission, request.user) if kind not in approved
-        ]
+        pending_sections = [kind for kind in president_sections(commission, request.user) if kind not in approved]
     context = {
         "rdd": rdd,
         "meeting": rdd.meeting,
@@ -230,7 +232,7 @@ def rdd_edit(request, rdd_id):
         form = PreambleForm(request.POST)
         if form.is_valid():
             try:
-                services.rdd_update_preamble(rdd=rdd, preamble=form.cleaned_data["preamble"])
+                content.rdd_update_preamble(rdd=rdd, preamble=form.cleaned_data["preamble"])
             except ValidationError as error:
                 messages.error(request, _message(error))
             else:
@@ -240,7 +242,7 @@ def rdd_edit(request, rdd_id):
         messages.info(request, "Ce relevé n'est plus un brouillon : il se lit sur sa page.")
         return redirect(rdd.get_absolute_url())
     try:
-        services.rdd_sync_items(rdd=rdd)
+        content.rdd_sync_items(rdd=rdd)
     except ValidationError as error:
         messages.error(request, _message(error))
     context = _content_context(rdd)
@@ -294,7 +296,7 @@ def transmitted(request):
     query = request.GET.get("q", "").strip()[:100]
     page_number = request.GET.get("page", "")[:10]
 
-    def content() -> dict:
+    def page_context() -> dict:
         rdds = selectors.transmitted_for(request.user)
         if query:
             rdds = rdds.filter(meeting__commission__name__icontains=query)
@@ -307,7 +309,7 @@ def transmitted(request):
         "decisions/_transmitted_content.html",
         scopes=[generations.COMPOSITION, generations.ACCOUNTS, generations.RDD_LISTS],
         key=f"{request.user.pk}:{datetime.date.today().isoformat()}:{search}",
-        context=content,
+        context=page_context,
     )
     return render(request, "decisions/transmitted.html", {"content": html, "nav": "transmitted"})
 
@@ -344,7 +346,7 @@ def item_record_save(request, rdd_id, record_id):
     return _content_action(
         request,
         rdd,
-        lambda: services.item_record_save(
+        lambda: content.item_record_save(
             record=record, summary=form.cleaned_data["summary"], decisions=form.decision_list()
         ),
         f"Point {record.number} enregistré.",
@@ -363,7 +365,7 @@ def commitment_add(request, rdd_id):
     return _content_action(
         request,
         rdd,
-        lambda: services.commitment_save(rdd=rdd, text=data["text"], carried_by=data["carried_by"]),
+        lambda: content.commitment_save(rdd=rdd, text=data["text"], carried_by=data["carried_by"]),
         "Engagement ajouté.",
         "engagements",
     )
@@ -381,7 +383,7 @@ def commitment_edit(request, rdd_id, commitment_id):
     return _content_action(
         request,
         rdd,
-        lambda: services.commitment_save(
+        lambda: content.commitment_save(
             rdd=rdd, text=data["text"], carried_by=data["carried_by"], commitment=commitment
         ),
         "Engagement enregistré.",
@@ -395,7 +397,7 @@ def commitment_delete(request, rdd_id, commitment_id):
     rdd = _rdd(request, rdd_id, manage=True)
     commitment = get_object_or_404(Commitment, pk=commitment_id, rdd=rdd)
     return _content_action(
-        request, rdd, lambda: services.commitment_delete(commitment=commitment), "Engagement supprimé.", "engagements"
+        request, rdd, lambda: content.commitment_delete(commitment=commitment), "Engagement supprimé.", "engagements"
     )
 
 
@@ -411,7 +413,7 @@ def commitment_follow(request, rdd_id, commitment_id):
     return _content_action(
         request,
         rdd,
-        lambda: services.commitment_follow(rdd=rdd, commitment=commitment, **form.cleaned_data),
+        lambda: content.commitment_follow(rdd=rdd, commitment=commitment, **form.cleaned_data),
         "Suivi de l'engagement enregistré.",
         "suivi",
     )
@@ -423,7 +425,7 @@ def follow_up_delete(request, rdd_id, update_id):
     rdd = _rdd(request, rdd_id, manage=True)
     update = get_object_or_404(CommitmentUpdate, pk=update_id, rdd=rdd)
     return _content_action(
-        request, rdd, lambda: services.commitment_update_delete(update=update), "Suivi supprimé.", "suivi"
+        request, rdd, lambda: content.commitment_update_delete(update=update), "Suivi supprimé.", "suivi"
     )
 
 
@@ -435,7 +437,7 @@ def question_add(request, rdd_id):
     if not form.is_valid():
         return _form_errors(request, rdd, form, "questions")
     return _content_action(
-        request, rdd, lambda: services.question_save(rdd=rdd, **form.cleaned_data), "Question ajoutée.", "questions"
+        request, rdd, lambda: content.question_save(rdd=rdd, **form.cleaned_data), "Question ajoutée.", "questions"
     )
 
 
@@ -450,7 +452,7 @@ def question_edit(request, rdd_id, question_id):
     return _content_action(
         request,
         rdd,
-        lambda: services.question_save(rdd=rdd, question=question, **form.cleaned_data),
+        lambda: content.question_save(rdd=rdd, question=question, **form.cleaned_data),
         "Question enregistrée.",
         "questions",
     )
@@ -462,7 +464,7 @@ def question_delete(request, rdd_id, question_id):
     rdd = _rdd(request, rdd_id, manage=True)
     question = get_object_or_404(Question, pk=question_id, rdd=rdd)
     return _content_action(
-        request, rdd, lambda: services.question_delete(question=question), "Question supprimée.", "questions"
+        request, rdd, lambda: content.question_delete(question=question), "Question supprimée.", "questions"
     )
 
 

@@ -31,9 +31,10 @@ from commissions.composition.models import Commission
 from commissions.meetings.agenda import agenda_item_add, agenda_item_move, agenda_item_update
 from commissions.meetings.models import AgendaItem, ContentBlock, Meeting, Speaker
 from commissions.meetings.services import content_block_save, meeting_create, meeting_update
-from decisions import services
+from decisions import content, services
 from decisions.models import CarriedBy, Commitment, ItemRecord, Rdd
 from decisions.selectors import open_commitments
+from decisions.standard_items import session_add_standard_items
 from members.models import Person
 from portal.sanitize import sanitize_html
 
@@ -873,9 +874,10 @@ def _session(commission: Commission, day: datetime.date, start: datetime.time, *
     return meeting
 
 
-def _close(meeting: Meeting) -> Meeting:
-    if meeting.status != Meeting.Status.CLOSED:
-        meeting = meeting_update(meeting=meeting, status=Meeting.Status.CLOSED)
+def _held(meeting: Meeting) -> Meeting:
+    """A past session of the documents: held (it is closed by the approval of its RDD, where the demo has one)."""
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.CLOSED):
+        meeting = meeting_update(meeting=meeting, status=Meeting.Status.HELD)
     return meeting
 
 
@@ -902,14 +904,14 @@ def _record(rdd: Rdd, item: AgendaItem) -> ItemRecord:
 def _paca_2024(paca: Commission) -> Meeting:
     meeting = _session(paca, PACA_2024_DAY, T(10, 0))
     _agenda(meeting, PACA_2024_AGENDA)
-    return _close(meeting)
+    return _held(meeting)
 
 
 def _paca_2025(paca: Commission) -> tuple[Meeting, Rdd]:
     roussel = Person.objects.get(last_name="ROUSSEL", first_name="Philippe")
     meeting = _session(paca, PACA_2025_DAY, T(10, 0), presided_by=roussel)  # 001: presided by M. ROUSSEL
     items = _agenda(meeting, PACA_2025_AGENDA)
-    _close(meeting)
+    _held(meeting)
 
     rdd = Rdd.objects.filter(meeting=meeting, version=1).first()
     steps = PACA_2025_WORKFLOW
@@ -917,13 +919,13 @@ def _paca_2025(paca: Commission) -> tuple[Meeting, Rdd]:
         moment, username = steps["create"]
         with _at(moment):
             rdd = services.rdd_create(meeting=meeting, user=_user(username))
-            services.rdd_update_preamble(rdd=rdd, preamble=PACA_2025_PREAMBLE)
+            content.rdd_update_preamble(rdd=rdd, preamble=PACA_2025_PREAMBLE)
             for title, (summary, decisions) in PACA_2025_RECORDS.items():
-                services.item_record_save(record=_record(rdd, items[title]), summary=summary, decisions=decisions)
+                content.item_record_save(record=_record(rdd, items[title]), summary=summary, decisions=decisions)
             for text, carried_by in PACA_2025_COMMITMENTS:
-                services.commitment_save(rdd=rdd, text=text, carried_by=carried_by)
+                content.commitment_save(rdd=rdd, text=text, carried_by=carried_by)
             for text, answer, out_of_scope, post in PACA_2025_QUESTIONS:
-                services.question_save(
+                content.question_save(
                     rdd=rdd, text=text, answer=answer, out_of_scope=out_of_scope, post_commission=post
                 )
     _advance(rdd, steps)
@@ -954,34 +956,34 @@ def _advance(rdd: Rdd, steps: dict) -> None:
 
 def _reunion(reunion: Commission) -> tuple[Meeting, Meeting]:
     secretariat = _user("secretariat")
-    old = _close(_session(reunion, REUNION_2022_DAY, T(9, 0)))
+    old = _held(_session(reunion, REUNION_2022_DAY, T(9, 0)))
     old_rdd = Rdd.objects.filter(meeting=old, version=1).first()
     if old_rdd is None:
         # Left a draft: the seeds name no section president of La Réunion, so nobody can approve it;
         # its dates of 002 are in its preamble and in the vote table of item 01 of 06/07/2023.
         with _at(datetime.datetime(2022, 10, 10, 9, 0)):
             old_rdd = services.rdd_create(meeting=old, user=secretariat)
-            services.rdd_update_preamble(rdd=old_rdd, preamble=REUNION_2022_PREAMBLE)
+            content.rdd_update_preamble(rdd=old_rdd, preamble=REUNION_2022_PREAMBLE)
             for text, carried_by, _state, _note in REUNION_COMMITMENTS:
-                services.commitment_save(rdd=old_rdd, text=text, carried_by=carried_by)
+                content.commitment_save(rdd=old_rdd, text=text, carried_by=carried_by)
 
     meeting = _session(reunion, REUNION_2023_DAY, T(9, 0))
     _agenda(meeting, REUNION_2023_AGENDA)
-    _close(meeting)
+    _held(meeting)
     if not Rdd.objects.filter(meeting=meeting, version=1).exists():
         # The state of each commitment of 30/09/2022 recorded at 06/07/2023 (item 1.2 of 002).
         with _at(datetime.datetime(2023, 7, 10, 9, 0)):
             rdd = services.rdd_create(meeting=meeting, user=secretariat)
             for text, _carried_by, state, note in REUNION_COMMITMENTS:
                 commitment = Commitment.objects.get(rdd=old_rdd, text=text)
-                services.commitment_follow(rdd=rdd, commitment=commitment, date=meeting.date, status=state, note=note)
+                content.commitment_follow(rdd=rdd, commitment=commitment, date=meeting.date, status=state, note=note)
     return old, meeting
 
 
 def _cote_dor(cote_dor: Commission) -> Meeting:
     meeting = _session(cote_dor, COTE_DOR_DAY, T(12, 30), place="CPAM de la Côte-d'Or", next_meeting_note=COTE_DOR_NEXT)
     _agenda(meeting, COTE_DOR_AGENDA)
-    return _close(meeting)
+    return _held(meeting)
 
 
 def upcoming_day(today: datetime.date) -> datetime.date:
@@ -999,7 +1001,7 @@ def _upcoming(paca: Commission) -> tuple[Meeting, Rdd]:
         meeting = meeting_create(
             commission=paca, date=upcoming_day(paca.today()), start_time=T(10, 0), title=UPCOMING_TITLE
         )
-        services.session_add_standard_items(meeting=meeting)
+        session_add_standard_items(meeting=meeting)
         # The two items go before "Suivi des engagements", "Questions de la profession" and "Questions diverses".
         for spec in UPCOMING_EXTRA_ITEMS:
             item = agenda_item_add(meeting=meeting, title=spec.title, speaker=spec.speaker, content=spec.content)
@@ -1009,25 +1011,25 @@ def _upcoming(paca: Commission) -> tuple[Meeting, Rdd]:
     if rdd is None:
         rdd = services.rdd_create(meeting=meeting, user=secretariat)
         item = AgendaItem.objects.get(meeting=meeting, title=UPCOMING_EXTRA_ITEMS[0].title)
-        services.item_record_save(
+        content.item_record_save(
             record=_record(rdd, item),
             summary="La section sociale présente l'état du déploiement de l'ordonnance numérique. La section "
             "professionnelle fait part des difficultés d'équipement des logiciels métier.",
             decisions=["Un point d'étape du déploiement sera présenté lors de la prochaine séance."],
         )
-        services.commitment_save(
+        content.commitment_save(
             rdd=rdd,
             text="Transmettre aux membres la liste des logiciels autorisés à déployer l'ordonnance numérique.",
             carried_by=CarriedBy.SECRETARIAT,
         )
-        services.question_save(
+        content.question_save(
             rdd=rdd,
             text="Calendrier du déploiement de l'ordonnance numérique pour les fournisseurs de la LPP.",
             answer="La section sociale diffusera le calendrier dès sa publication par la Caisse Nationale.",
             post_commission=True,
         )
         for commitment in open_commitments(paca, before=meeting):
-            services.commitment_follow(
+            content.commitment_follow(
                 rdd=rdd,
                 commitment=commitment,
                 date=meeting.date,

@@ -9,7 +9,7 @@
 - the trail is append-only.
 
 The errors carry the marker "rdd_frozen" (SQLSTATE 23000, an IntegrityError in
-Django) that decisions.services turns into a French message. No-ops on SQLite,
+Django) that decisions.content turns into a French message. No-ops on SQLite,
 where the models and the services enforce the same rules.
 """
 

@@ -6,7 +6,7 @@ import pytest
 
 from commissions.meetings.agenda import agenda_item_add
 from commissions.meetings.models import Speaker
-from decisions import services
+from decisions import content, services
 from tests.factories import make_session
 from tests.supports.helpers import FakeRenderer
 
@@ -25,7 +25,7 @@ def rdd(session, alice):
     """The draft RDD of the session, with a summary and a decision on its first item."""
     rdd = services.rdd_create(meeting=session, user=alice)
     record = rdd.item_records.order_by("position").first()
-    services.item_record_save(
+    content.item_record_save(
         record=record,
         summary="La section sociale présente les aides à la télétransmission.",
         decisions=["La nouvelle composition de la CPF est approuvée."],

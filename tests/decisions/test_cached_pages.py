@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from commissions.meetings.agenda import agenda_item_add, agenda_item_move
-from decisions import services
+from decisions import content, services
 from portal import generations
 from tests.factories import make_session
 
@@ -74,7 +74,7 @@ def test_a_change_in_one_commission_keeps_the_other_commissions_pages(alice, bob
 def test_a_commitment_written_in_the_rdd_shows_on_its_page(client, alice, rdd):
     client.force_login(alice)
     assert "Envoyer le calendrier" not in _page(client, rdd.get_absolute_url())
-    services.commitment_save(rdd=rdd, text="Envoyer le calendrier des séances", carried_by="secretariat")
+    content.commitment_save(rdd=rdd, text="Envoyer le calendrier des séances", carried_by="secretariat")
     assert "Envoyer le calendrier des séances" in _page(client, rdd.get_absolute_url())
 
 

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from decisions import services
+from decisions import content, services
+from decisions.models import WorkflowError
 from decisions.selectors import follow_ups, open_commitments
 from tests.factories import make_session
 
@@ -22,12 +23,12 @@ def three_sessions(commission, other_commission, alice):
 def test_an_open_commitment_reappears_in_every_following_session_until_closed(three_sessions, alice, other_commission):
     first, second, third = three_sessions
     rdd1 = services.rdd_create(meeting=first, user=alice)
-    campaign = services.commitment_save(
+    campaign = content.commitment_save(
         rdd=rdd1, text="Avertir la profession du lancement de la campagne SCOR.", carried_by="secretariat"
     )
-    dmp = services.commitment_save(rdd=rdd1, text="Modalités d'accès au DMP.", carried_by="sociale")
+    dmp = content.commitment_save(rdd=rdd1, text="Modalités d'accès au DMP.", carried_by="sociale")
     elsewhere = make_session(other_commission, datetime.date(2022, 1, 1))
-    services.commitment_save(
+    content.commitment_save(
         rdd=services.rdd_create(meeting=elsewhere, user=None), text="Autre commission", carried_by="sociale"
     )
 
@@ -35,10 +36,10 @@ def test_an_open_commitment_reappears_in_every_following_session_until_closed(th
     assert list(open_commitments(first.commission, before=first)) == []
 
     rdd2 = services.rdd_create(meeting=second, user=alice)
-    services.commitment_follow(
+    content.commitment_follow(
         rdd=rdd2, commitment=campaign, date=second.date, status="En attente du lancement de la campagne d'information."
     )
-    services.commitment_follow(
+    content.commitment_follow(
         rdd=rdd2, commitment=dmp, date=second.date, status="Sera traité avec le sujet du DMP", closes=True
     )
 
@@ -52,19 +53,19 @@ def test_only_an_open_commitment_of_an_earlier_session_can_be_followed(three_ses
     first, second, _ = three_sessions
     later_rdd = services.rdd_create(meeting=first, user=alice)
     rdd2 = services.rdd_create(meeting=second, user=alice)
-    future = services.commitment_save(rdd=rdd2, text="Pris plus tard", carried_by="sociale")
+    future = content.commitment_save(rdd=rdd2, text="Pris plus tard", carried_by="sociale")
 
-    with pytest.raises(services.WorkflowError, match="n'est pas un engagement ouvert"):
-        services.commitment_follow(rdd=later_rdd, commitment=future, date=first.date, status="En cours")
+    with pytest.raises(WorkflowError, match="n'est pas un engagement ouvert"):
+        content.commitment_follow(rdd=later_rdd, commitment=future, date=first.date, status="En cours")
 
 
 def test_a_commitment_followed_later_cannot_be_deleted(three_sessions, alice):
     first, second, _ = three_sessions
     rdd1 = services.rdd_create(meeting=first, user=alice)
-    commitment = services.commitment_save(rdd=rdd1, text="Transmettre le courrier", carried_by="secretariat")
-    services.commitment_follow(
+    commitment = content.commitment_save(rdd=rdd1, text="Transmettre le courrier", carried_by="secretariat")
+    content.commitment_follow(
         rdd=services.rdd_create(meeting=second, user=alice), commitment=commitment, date=second.date, status="Fait"
     )
 
-    with pytest.raises(services.WorkflowError, match="déjà été suivi"):
-        services.commitment_delete(commitment=commitment)
+    with pytest.raises(WorkflowError, match="déjà été suivi"):
+        content.commitment_delete(commitment=commitment)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from commissions.composition.models import SectionKind
-from decisions import services
+from decisions import content, services
 from tests.factories import SectionPresidencyFactory, UserFactory, seat_member
 
 ROLES = ["admin", "secretariat", "president", "member", "other_secretariat", "other_president", "stranger"]
@@ -82,9 +82,9 @@ def rdd_in_state(state, session, alice, presidents):
     if state == "none":
         return None
     rdd = services.rdd_create(meeting=session, user=alice)
-    commitment = services.commitment_save(rdd=rdd, text="Avertir la profession", carried_by="secretariat")
-    question = services.question_save(rdd=rdd, text="Point à date de la e-prescription")
-    services.commitment_follow(rdd=rdd, commitment=commitment, date=session.date, status="En cours")
+    commitment = content.commitment_save(rdd=rdd, text="Avertir la profession", carried_by="secretariat")
+    question = content.question_save(rdd=rdd, text="Point à date de la e-prescription")
+    content.commitment_follow(rdd=rdd, commitment=commitment, date=session.date, status="En cours")
     if state == "draft":
         return rdd
     services.rdd_submit(rdd=rdd, user=alice)

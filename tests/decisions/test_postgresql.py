@@ -6,8 +6,9 @@ import pytest
 from django.db import IntegrityError, InternalError, connection, connections, transaction
 
 from decisions import services
-from decisions.models import Approval, Decision, ItemRecord, Question, Rdd, TrailEntry
-from decisions.services import WorkflowError
+from decisions.content import rdd_locked
+from decisions.models import Approval, Decision, ItemRecord, Question, Rdd, TrailEntry, WorkflowError
+from decisions.trail import trail_verify
 
 pytestmark = pytest.mark.postgres
 
@@ -48,7 +49,7 @@ def test_two_simultaneous_approvals_by_the_same_president_give_exactly_one(submi
     assert len(refusals) == 1
     assert "déjà été approuvé par la section sociale" in refusals[0].messages[0]
     assert TrailEntry.objects.filter(rdd=submitted, action="approbation").count() == 1
-    assert services.trail_verify(submitted)
+    assert trail_verify(submitted)
 
 
 def test_both_presidents_approving_at_once_make_the_rdd_approved_once(submitted, presidents):
@@ -60,7 +61,7 @@ def test_both_presidents_approving_at_once_make_the_rdd_approved_once(submitted,
     submitted.refresh_from_db()
     assert submitted.status == Rdd.Status.APPROVED
     assert TrailEntry.objects.filter(rdd=submitted, action="approbation_complete").count() == 1
-    assert services.trail_verify(submitted)
+    assert trail_verify(submitted)
 
 
 def test_the_trigger_refuses_a_queryset_update_of_an_approved_rdds_content(approved):
@@ -102,7 +103,7 @@ def test_the_application_turns_the_database_refusal_into_french(approved, monkey
     monkeypatch.setattr("decisions.models.RddContent._check_draft", lambda self: None)
     record = ItemRecord.objects.filter(rdd=approved).first()
 
-    with pytest.raises(WorkflowError, match="n'est plus un brouillon"), services._locked(approved):
+    with pytest.raises(WorkflowError, match="n'est plus un brouillon"), rdd_locked(approved):
         record.summary = "Réécrit"
         record.save()
 
@@ -115,7 +116,7 @@ def test_the_trail_is_append_only_in_the_database(approved):
         TrailEntry.objects.filter(rdd=approved).update(note="effacé")
     with pytest.raises(DatabaseRefusal, match="rdd_frozen"), transaction.atomic():
         TrailEntry.objects.filter(rdd=approved).delete()
-    assert services.trail_verify(approved)
+    assert trail_verify(approved)
 
 
 def test_a_draft_stays_freely_editable_and_losing_an_agenda_item_keeps_the_record(rdd, presidents, alice):

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from commissions.composition.models import SectionKind
-from decisions import selectors, services
+from decisions import content, selectors, services
 from decisions.models import (
     Approval,
     Commitment,
@@ -16,6 +16,7 @@ from decisions.models import (
     Rdd,
     TrailEntry,
 )
+from decisions.trail import rdd_content, trail_verify
 from tests.decisions.helpers import tamper
 from tests.factories import make_session
 
@@ -31,17 +32,17 @@ def full(commission, session, alice, presidents):
     """An approved RDD with every kind of content: records and decisions, commitments (one followed in this RDD
     and one of an earlier session), questions and both approvals."""
     earlier = services.rdd_create(meeting=make_session(commission, datetime.date(2024, 11, 5)), user=alice)
-    older = services.commitment_save(rdd=earlier, text="Relancer les prescripteurs.", carried_by="sociale")
+    older = content.commitment_save(rdd=earlier, text="Relancer les prescripteurs.", carried_by="sociale")
     rdd = services.rdd_create(meeting=session, user=alice)
     first, second = rdd.item_records.order_by("position")
-    services.item_record_save(record=first, summary="Échanges.\n\nSuite.", decisions=["Décision une.", "Deux."])
-    services.item_record_save(record=second, summary="", decisions=["Décision du second point."])
-    own = services.commitment_save(rdd=rdd, text="Écrire à la profession.", carried_by="secretariat")
-    services.commitment_save(rdd=rdd, text="Publier la liste.", carried_by="professionnelle")
-    services.commitment_follow(rdd=rdd, commitment=older, date=session.date, status="En cours.", note="Avec la CPAM.")
-    services.commitment_follow(rdd=rdd, commitment=own, date=session.date, status="Fait.", closes=True)
-    services.question_save(rdd=rdd, text="Délais de paiement ?", answer="Trois semaines.")
-    services.question_save(rdd=rdd, text="Hors sujet ?", answer="", out_of_scope=True)
+    content.item_record_save(record=first, summary="Échanges.\n\nSuite.", decisions=["Décision une.", "Deux."])
+    content.item_record_save(record=second, summary="", decisions=["Décision du second point."])
+    own = content.commitment_save(rdd=rdd, text="Écrire à la profession.", carried_by="secretariat")
+    content.commitment_save(rdd=rdd, text="Publier la liste.", carried_by="professionnelle")
+    content.commitment_follow(rdd=rdd, commitment=older, date=session.date, status="En cours.", note="Avec la CPAM.")
+    content.commitment_follow(rdd=rdd, commitment=own, date=session.date, status="Fait.", closes=True)
+    content.question_save(rdd=rdd, text="Délais de paiement ?", answer="Trois semaines.")
+    content.question_save(rdd=rdd, text="Hors sujet ?", answer="", out_of_scope=True)
     services.rdd_submit(rdd=rdd, user=alice)
     social, professional = presidents
     services.rdd_approve(rdd=rdd, user=social.user)
@@ -52,15 +53,15 @@ def full(commission, session, alice, presidents):
 
 
 def test_the_loaded_content_is_the_content_the_trail_hashes(full):
-    assert services.rdd_content(_loaded(full), loaded=True) == services.rdd_content(full)
+    assert rdd_content(_loaded(full), loaded=True) == rdd_content(full)
 
 
 def test_the_check_of_a_loaded_rdd_reads_nothing_more(full, django_assert_num_queries):
     rdd = _loaded(full)
     trail = list(rdd.trail.order_by("sequence"))
     with django_assert_num_queries(0):
-        check = services.trail_verify(rdd, entries=trail, loaded=True)
-    assert check == services.trail_verify(full)
+        check = trail_verify(rdd, entries=trail, loaded=True)
+    assert check == trail_verify(full)
     assert check and check.entries == 5
 
 
@@ -85,7 +86,7 @@ def test_the_page_sees_content_changed_behind_the_workflow(client, full, alice, 
     page = client.get(full.get_absolute_url()).content.decode()
     last = TrailEntry.objects.filter(rdd=full).order_by("-sequence").first()
     assert f"Chaîne d'empreintes rompue à l'entrée n° {last.sequence} : le contenu du relevé a changé" in page
-    assert not services.trail_verify(Rdd.objects.get(pk=full.pk))
+    assert not trail_verify(Rdd.objects.get(pk=full.pk))
 
 
 def test_a_drafts_content_is_not_checked(client, rdd, alice):

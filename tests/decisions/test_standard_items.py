@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from commissions.meetings.models import AgendaItem, Meeting
-from decisions import services
+from decisions.standard_items import session_add_standard_items
 from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def titles(meeting):
 def test_the_first_session_of_a_year_gets_the_presidency_designation(commission, transmitted):
     meeting = make_session(commission, datetime.date(2026, 2, 10))
 
-    created = services.session_add_standard_items(meeting=meeting)
+    created = session_add_standard_items(meeting=meeting)
 
     assert len(created) == 5
     assert titles(meeting) == [
@@ -44,7 +44,7 @@ def test_the_first_session_of_a_year_gets_the_presidency_designation(commission,
 def test_a_later_session_of_the_same_year_has_no_designation(commission, session):
     meeting = make_session(commission, datetime.date(2025, 7, 6))
 
-    services.session_add_standard_items(meeting=meeting)
+    session_add_standard_items(meeting=meeting)
 
     assert titles(meeting) == [
         "Validation du relevé de décisions de la séance du 26/02/2025",
@@ -62,8 +62,8 @@ def test_an_information_meeting_or_an_agenda_already_started_gets_nothing(commis
         kind=Meeting.Kind.INFORMATION,
     )
 
-    assert services.session_add_standard_items(meeting=information) == []
-    assert services.session_add_standard_items(meeting=session) == []
+    assert session_add_standard_items(meeting=information) == []
+    assert session_add_standard_items(meeting=session) == []
     assert titles(information) == []
     assert len(titles(session)) == 2
 

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from decisions import services
 from decisions.models import ItemRecord, TrailEntry
 from decisions.tasks import verify_trails
+from decisions.trail import content_hash, entry_hash, trail_verify
 from tests.decisions.helpers import tamper
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +22,14 @@ def test_each_entry_records_who_when_where_and_the_content_hash(submitted, alice
     assert entry.user == alice
     assert entry.user_label == "alice"
     assert entry.ip is None
-    assert entry.content_hash == services.content_hash(submitted)
+    assert entry.content_hash == content_hash(submitted)
     previous = TrailEntry.objects.get(rdd=submitted, sequence=entry.sequence - 1)
     assert entry.previous_hash == previous.entry_hash
     assert len(entry.entry_hash) == 64
 
 
 def test_an_intact_chain_verifies(approved):
-    check = services.trail_verify(approved)
+    check = trail_verify(approved)
 
     assert check
     assert check.entries == 5
@@ -41,7 +41,7 @@ def test_a_tampered_entry_is_detected(approved):
 
     tamper(TrailEntry.objects.filter(pk=entry.pk), user_label="quelqu'un d'autre")
 
-    check = services.trail_verify(approved)
+    check = trail_verify(approved)
     assert not check
     assert check.broken == entry
     assert "modifiée" in check.reason
@@ -50,11 +50,11 @@ def test_a_tampered_entry_is_detected(approved):
 def test_a_rewritten_hash_breaks_the_link_with_the_next_entry(approved):
     entry = TrailEntry.objects.get(rdd=approved, action="soumission")
     entry.note = "ajouté après coup"
-    entry.entry_hash = services.entry_hash(entry, entry.previous_hash)
+    entry.entry_hash = entry_hash(entry, entry.previous_hash)
 
     tamper(TrailEntry.objects.filter(pk=entry.pk), note=entry.note, entry_hash=entry.entry_hash)
 
-    check = services.trail_verify(approved)
+    check = trail_verify(approved)
     assert not check
     assert check.broken.sequence == entry.sequence + 1
 
@@ -67,13 +67,13 @@ def test_a_deleted_entry_is_detected(approved):
                 cursor.execute("SET LOCAL session_replication_role = replica")
         TrailEntry.objects.filter(pk=entry.pk).delete()
 
-    assert not services.trail_verify(approved)
+    assert not trail_verify(approved)
 
 
 def test_content_changed_behind_the_workflow_is_detected(approved):
     tamper(ItemRecord.objects.filter(rdd=approved), summary="Réécrit en base")
 
-    check = services.trail_verify(approved)
+    check = trail_verify(approved)
     assert not check
     assert "contenu" in check.reason
 

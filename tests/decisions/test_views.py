@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from commissions.composition.models import SectionKind
-from decisions import services
+from decisions import content, services
 from decisions.models import Approval, Commitment, Question, Rdd
 from tests.factories import SectionPresidencyFactory, UserFactory, make_session, seat_member
 
@@ -125,9 +125,9 @@ def test_send_back_needs_a_remark_and_returns_the_rdd_to_the_secretariat(client,
 
 
 def test_texts_with_html_are_escaped_on_every_page(client, alice, rdd, presidents, member_user):
-    services.question_save(rdd=rdd, text="<script>alert('q')</script>", answer="<b>réponse</b>")
-    services.commitment_save(rdd=rdd, text="<img src=x onerror=alert(1)>", carried_by="sociale")
-    services.rdd_update_preamble(rdd=rdd, preamble="<script>alert('p')</script>")
+    content.question_save(rdd=rdd, text="<script>alert('q')</script>", answer="<b>réponse</b>")
+    content.commitment_save(rdd=rdd, text="<img src=x onerror=alert(1)>", carried_by="sociale")
+    content.rdd_update_preamble(rdd=rdd, preamble="<script>alert('p')</script>")
     client.force_login(alice)
 
     pages = [client.get(reverse("decisions:edit", args=[rdd.pk])), client.get(rdd.get_absolute_url())]

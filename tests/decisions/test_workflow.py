@@ -7,9 +7,19 @@ from django.core.exceptions import PermissionDenied
 
 from commissions.composition.models import SectionKind
 from commissions.meetings.models import Meeting
-from decisions import services
-from decisions.models import Approval, Decision, ItemRecord, Question, Rdd, RddFrozen, TrailEntry, ValidationVote
-from decisions.services import WorkflowError
+from decisions import content, services
+from decisions.models import (
+    Approval,
+    Decision,
+    ItemRecord,
+    Question,
+    Rdd,
+    RddFrozen,
+    TrailEntry,
+    ValidationVote,
+    WorkflowError,
+)
+from decisions.trail import trail_verify
 from tests.factories import UserFactory, make_session, seat_member
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +102,7 @@ def test_the_whole_workflow_in_either_order(rdd, alice, presidents, first):
         "transmission",
         "validation",
     ]
-    assert services.trail_verify(rdd)
+    assert trail_verify(rdd)
 
 
 def test_approving_twice_gives_one_approval_and_a_french_message(submitted, presidents):
@@ -201,13 +211,13 @@ def test_a_member_cannot_submit(rdd, member_user, presidents):
 def test_editing_after_submission_is_refused_by_every_function(submitted):
     record = submitted.item_records.first()
     with pytest.raises(WorkflowError, match="n'est plus un brouillon"):
-        services.item_record_save(record=record, summary="Changé", decisions=[])
+        content.item_record_save(record=record, summary="Changé", decisions=[])
     with pytest.raises(WorkflowError, match="n'est plus un brouillon"):
-        services.question_save(rdd=submitted, text="Une question tardive")
+        content.question_save(rdd=submitted, text="Une question tardive")
     with pytest.raises(WorkflowError, match="n'est plus un brouillon"):
-        services.commitment_save(rdd=submitted, text="Un engagement tardif", carried_by="secretariat")
+        content.commitment_save(rdd=submitted, text="Un engagement tardif", carried_by="secretariat")
     with pytest.raises(WorkflowError, match="n'est plus un brouillon"):
-        services.rdd_update_preamble(rdd=submitted, preamble="Changé")
+        content.rdd_update_preamble(rdd=submitted, preamble="Changé")
 
     record.refresh_from_db()
     assert record.summary == "La section sociale présente les aides à la télétransmission."
@@ -234,7 +244,7 @@ def test_a_correction_is_a_new_version_that_goes_through_the_workflow_again(appr
     )
     assert Decision.objects.filter(item_record__rdd=new).count() == 1
     record = new.item_records.order_by("position").first()
-    services.item_record_save(record=record, summary="Synthèse corrigée", decisions=["Décision corrigée"])
+    content.item_record_save(record=record, summary="Synthèse corrigée", decisions=["Décision corrigée"])
     approved.refresh_from_db()
     assert approved.item_records.order_by("position").first().summary != "Synthèse corrigée"
 

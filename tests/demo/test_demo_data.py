@@ -23,6 +23,7 @@ from decisions.models import (
     TrailEntry,
 )
 from decisions.selectors import approval_lines, follow_ups
+from decisions.trail import trail_verify
 from demo.meetings import AMOUNTS_PACA, SESAM_DEPARTMENTS, UPCOMING_TITLE, load_demo_meetings, upcoming_day
 from demo.tables import load_demo_tables
 from stats.models import StatColumn, StatRow, StatTable, StatValue
@@ -120,7 +121,7 @@ def test_the_paca_2025_rdd_was_approved_on_the_dates_of_001_and_transmitted(demo
         "Approuvé le 14/04/2025 par la Présidente, Mme KERN Colette",
         "Approuvé le 05/04/2025 par le Vice-Président, M. ROUSSEL Philippe",
     ]
-    check = services.trail_verify(rdd)
+    check = trail_verify(rdd)
     assert check.intact, check.reason
     actions = list(rdd.trail.values_list("action", flat=True))
     assert actions == ["creation", "soumission", "approbation", "approbation", "approbation_complete", "transmission"]
@@ -229,7 +230,7 @@ def test_the_demo_accounts_take_the_upcoming_rdd_through_the_workflow(demo, froz
         datetime.date(2026, 11, 22),
         datetime.date(2026, 11, 24),
     ]
-    assert services.trail_verify(rdd).intact
+    assert trail_verify(rdd).intact
 
 
 def test_the_past_rdds_do_not_depend_on_the_day_of_loading():

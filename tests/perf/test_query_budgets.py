@@ -27,7 +27,7 @@ from commissions.composition.models import (
 )
 from commissions.meetings.agenda import agenda_item_add
 from commissions.meetings.models import AgendaAttachment, Attendance, Meeting
-from decisions import services
+from decisions import content, services
 from decisions.models import CarriedBy, Rdd
 from demo.loader import load_all
 from demo.meetings import COTE_DOR, PACA, PACA_2025_DAY, UPCOMING_TITLE
@@ -169,13 +169,13 @@ def _agenda_and_rdd(paca: Commission, secretariat) -> None:
     for mandate in paca.sections.get(kind=SectionKind.SOCIAL).seats.first().mandates.all():
         Attendance.objects.get_or_create(meeting=meeting, person=mandate.person, defaults={"status": "present"})
 
-    rdd = services.rdd_sync_items(rdd=rdd)
+    rdd = content.rdd_sync_items(rdd=rdd)
     for record in rdd.item_records.all()[: TIMES * 2]:
-        services.item_record_save(record=record, summary="Échanges.", decisions=["Décision une.", "Décision deux."])
+        content.item_record_save(record=record, summary="Échanges.", decisions=["Décision une.", "Décision deux."])
     for n in range(max(1, rdd.commitments.count()) * (TIMES - 1)):
-        services.commitment_save(rdd=rdd, text=f"Engagement de charge {n}", carried_by=CarriedBy.SECRETARIAT)
+        content.commitment_save(rdd=rdd, text=f"Engagement de charge {n}", carried_by=CarriedBy.SECRETARIAT)
     for n in range(max(1, rdd.questions.count()) * (TIMES - 1)):
-        services.question_save(rdd=rdd, text=f"Question de charge {n}", answer="Réponse.")
+        content.question_save(rdd=rdd, text=f"Question de charge {n}", answer="Réponse.")
 
     # Commitments of an earlier session still open at the upcoming one, each followed in its RDD.
     earlier = Meeting.objects.create(
@@ -184,11 +184,11 @@ def _agenda_and_rdd(paca: Commission, secretariat) -> None:
     earlier_rdd = services.rdd_create(meeting=earlier, user=secretariat)
     followed = rdd.commitment_updates.count()
     for n in range(max(1, followed) * (TIMES - 1)):
-        commitment = services.commitment_save(
+        commitment = content.commitment_save(
             rdd=earlier_rdd, text=f"Engagement antérieur {n}", carried_by=CarriedBy.SOCIAL
         )
-        services.commitment_follow(rdd=earlier_rdd, commitment=commitment, date=earlier.date, status="En cours.")
-        services.commitment_follow(rdd=rdd, commitment=commitment, date=meeting.date, status="Toujours en cours.")
+        content.commitment_follow(rdd=earlier_rdd, commitment=commitment, date=earlier.date, status="En cours.")
+        content.commitment_follow(rdd=rdd, commitment=commitment, date=meeting.date, status="Toujours en cours.")
 
 
 def _rdds(commissions: list[Commission], paca: Commission) -> None:

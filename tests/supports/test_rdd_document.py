@@ -9,7 +9,9 @@ from django.urls import reverse
 from commissions.meetings.agenda import agenda_item_add
 from commissions.meetings.models import Meeting, Speaker
 from decisions import services as decisions
+from decisions.content import item_record_save
 from decisions.models import TrailEntry
+from decisions.trail import trail_verify
 from supports import services
 from supports.models import SupportRender
 from tests.supports.helpers import pdf_pages
@@ -22,7 +24,7 @@ def approved(commission, alice, presidents, frozen_today):
     )
     agenda_item_add(meeting=meeting, title="Aides à la télétransmission", speaker=Speaker.SOCIAL)
     rdd = decisions.rdd_create(meeting=meeting, user=alice)
-    decisions.item_record_save(
+    item_record_save(
         record=rdd.item_records.first(),
         summary="La section sociale présente les aides.",
         decisions=["Les aides 2026 sont versées en mars."],
@@ -44,7 +46,7 @@ def test_transmission_renders_the_rdd_once_and_records_its_sha256(approved, alic
     assert document.sha256 == hashlib.sha256(data).hexdigest()
     entry = TrailEntry.objects.get(rdd=approved, action=TrailEntry.Action.DOCUMENT)
     assert entry.note.endswith(f"SHA-256 : {document.sha256}")
-    assert decisions.trail_verify(approved)
+    assert trail_verify(approved)
     text = "\n".join(pdf_pages(data))
     assert "Les aides 2026 sont versées en mars." in text
     transmit = TrailEntry.objects.get(rdd=approved, action=TrailEntry.Action.TRANSMIT)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.services import trails_verify
+from decisions.trail import trails_verify
 
 
 class Command(BaseCommand):
