@@ -1,10 +1,12 @@
 """The RDD's workflow: creation, then the transitions of its life, one function per step.
 
 Views, the admin, commands and tasks all call these functions. Each transition locks the RDD row
-(content.rdd_locked) inside a transaction, checks the current status, writes a trail
+(content.rdd_locked) inside a transaction, checks the current status against `TRANSITIONS`, writes a trail
 entry chained to the previous one by its hash (trail.trail_write), and queues its e-mails once the
 transaction commits. The content of a draft is edited in decisions.content.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -22,9 +24,95 @@ from .signals import rdd_transmitted
 from .tasks import notify_rdd_event
 from .trail import trail_write
 
+Status = Rdd.Status
 
-def _refuse(rdd: Rdd, what: str) -> WorkflowError:
-    return WorkflowError(f"Impossible de {what} ce relevé : il est au statut « {rdd.get_status_display()} ».")
+
+@dataclass(frozen=True)
+class Transition:
+    """A step of the RDD's life: the statuses it starts from, the status it leads to and its French refusals.
+
+    `target` None: the RDD keeps its status (the document is recorded; a new version is created beside it).
+    `refused` is the message when the RDD is in no status of `sources`; `done`, when it is in one of `done_in`
+    (the step was already taken). The messages may name `{status}` (the RDD's status), `{validated_on}`, and
+    what the step's function gives (`{section}` for an approval).
+    """
+
+    sources: frozenset[Status]
+    target: Status | None
+    refused: str
+    done_in: frozenset[Status] = frozenset()
+    done: str = ""
+
+
+# The workflow, once: each function below checks its row through `_transition`.
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(
+        sources=frozenset({Status.DRAFT}),
+        target=Status.SUBMITTED,
+        refused="Impossible de soumettre ce relevé : il est au statut « {status} ».",
+        done_in=frozenset({Status.SUBMITTED}),
+        done="Ce relevé a déjà été soumis aux présidents de section.",
+    ),
+    "approve": Transition(
+        sources=frozenset({Status.SUBMITTED}),
+        # Once both sections have approved; until then the RDD stays submitted.
+        target=Status.APPROVED,
+        refused="Impossible de approuver ce relevé : il est au statut « {status} ».",
+        done_in=frozenset({Status.APPROVED, Status.TRANSMITTED, Status.VALIDATED}),
+        done="Ce relevé a déjà été approuvé par la {section}.",
+    ),
+    "send_back": Transition(
+        sources=frozenset({Status.SUBMITTED}),
+        target=Status.DRAFT,
+        refused="Impossible de renvoyer au secrétariat ce relevé : il est au statut « {status} ».",
+    ),
+    "transmit": Transition(
+        sources=frozenset({Status.APPROVED}),
+        target=Status.TRANSMITTED,
+        refused=(
+            "Ce relevé doit être approuvé par les deux présidents de section avant d'être transmis "
+            "(statut actuel : « {status} »)."
+        ),
+        done_in=frozenset({Status.TRANSMITTED, Status.VALIDATED}),
+        done="Ce relevé a déjà été transmis aux membres.",
+    ),
+    "record_document": Transition(
+        sources=frozenset({Status.TRANSMITTED, Status.VALIDATED}),
+        target=None,
+        refused="Le document d'un relevé n'est enregistré qu'à sa transmission.",
+    ),
+    "validate": Transition(
+        sources=frozenset({Status.TRANSMITTED}),
+        target=Status.VALIDATED,
+        refused=("Ce relevé doit avoir été transmis aux membres avant d'être validé (statut actuel : « {status} »)."),
+        done_in=frozenset({Status.VALIDATED}),
+        done="Ce relevé a déjà été validé en séance le {validated_on}.",
+    ),
+    "new_version": Transition(
+        # The new version starts as a draft; the corrected one keeps its status.
+        sources=frozenset({Status.APPROVED, Status.TRANSMITTED, Status.VALIDATED}),
+        target=None,
+        refused=("Seul un relevé approuvé se corrige par une nouvelle version ; celui-ci est au statut « {status} »."),
+    ),
+}
+
+
+def _transition(rdd: Rdd, action: str, *, done: bool = False, **values: str) -> Transition:
+    """The row of `action` if the RDD's status allows it; otherwise its French refusal, as a WorkflowError.
+
+    `done`: the function knows the step already taken although the status does not say so (an approval).
+    """
+    transition = TRANSITIONS[action]
+    if rdd.status in transition.sources:
+        return transition
+    values = {"status": rdd.get_status_display(), "validated_on": date_short(rdd.validated_on), **values}
+    if done or rdd.status in transition.done_in:
+        raise WorkflowError(transition.done.format(**values))
+    raise WorkflowError(transition.refused.format(**values))
+
+
+def _already_approved(kind: str) -> WorkflowError:
+    return WorkflowError(TRANSITIONS["approve"].done.format(section=section_label(kind)))
 
 
 def _require_manager(rdd: Rdd, user) -> None:
@@ -71,10 +159,7 @@ def rdd_submit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
     """Draft → submitted to both section presidents: the content is frozen from now on."""
     with rdd_locked(rdd) as locked:
         _require_manager(locked, user)
-        if locked.status != Rdd.Status.DRAFT:
-            if locked.status == Rdd.Status.SUBMITTED:
-                raise WorkflowError("Ce relevé a déjà été soumis aux présidents de section.")
-            raise _refuse(locked, "soumettre")
+        step = _transition(locked, "submit")
         presidencies = current_presidencies(locked.meeting.commission)
         missing = [section_label(kind) for kind in SectionKind if kind not in presidencies]
         if missing:
@@ -83,7 +168,7 @@ def rdd_submit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
                 "exercice : le relevé ne pourrait pas être approuvé. Enregistrez d'abord la présidence de section."
             )
         item_records_sync(locked)
-        locked.status = Rdd.Status.SUBMITTED
+        locked.status = step.target
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["status", "submitted_at"])
         entry = trail_write(rdd=locked, action=TrailEntry.Action.SUBMIT, user=user, ip=ip)
@@ -105,15 +190,11 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None) -> list[Approval]:
                 "Seuls les présidents de section en exercice de cette commission approuvent le relevé."
             )
         approved = set(Approval.objects.filter(rdd=locked).values_list("section", flat=True))
-        if locked.status != Rdd.Status.SUBMITTED:
-            done = [kind for kind in sections if kind in approved]
-            if done or locked.status in (Rdd.Status.APPROVED, Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED):
-                kind = done[0] if done else sections[0]
-                raise WorkflowError(f"Ce relevé a déjà été approuvé par la {section_label(kind)}.")
-            raise _refuse(locked, "approuver")
+        done = [kind for kind in sections if kind in approved]
+        step = _transition(locked, "approve", done=bool(done), section=section_label(done[0] if done else sections[0]))
         pending = [kind for kind in sections if kind not in approved]
         if not pending:
-            raise WorkflowError(f"Ce relevé a déjà été approuvé par la {section_label(sections[0])}.")
+            raise _already_approved(sections[0])
         presidencies = current_presidencies(commission)
         today = commission.today()
         created = []
@@ -128,7 +209,7 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None) -> list[Approval]:
             except IntegrityError as error:
                 if is_frozen_db_error(error):
                     raise
-                raise WorkflowError(f"Ce relevé a déjà été approuvé par la {section_label(kind)}.") from error
+                raise _already_approved(kind) from error
         trail_write(
             rdd=locked,
             action=TrailEntry.Action.APPROVE,
@@ -137,7 +218,7 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None) -> list[Approval]:
             note=", ".join(SectionKind(kind).label for kind in pending),
         )
         if Approval.objects.filter(rdd=locked).count() == len(SectionKind):
-            locked.status = Rdd.Status.APPROVED
+            locked.status = step.target
             locked.approved_at = timezone.now()
             locked.save(update_fields=["status", "approved_at"])
             entry = trail_write(rdd=locked, action=TrailEntry.Action.APPROVED, user=user, ip=ip)
@@ -153,13 +234,12 @@ def rdd_send_back(*, rdd: Rdd, user, remark: str, ip: str | None = None) -> Rdd:
             raise PermissionDenied(
                 "Seuls les présidents de section en exercice de cette commission renvoient le relevé."
             )
-        if locked.status != Rdd.Status.SUBMITTED:
-            raise _refuse(locked, "renvoyer au secrétariat")
+        step = _transition(locked, "send_back")
         if not remark:
             raise WorkflowError({"remark": "Indiquez la remarque à transmettre au secrétariat."})
         # Approvals go while the RDD is still submitted (the database allows it only then).
         Approval.objects.filter(rdd=locked).delete()
-        locked.status = Rdd.Status.DRAFT
+        locked.status = step.target
         locked.submitted_at = None
         locked.save(update_fields=["status", "submitted_at"])
         entry = trail_write(rdd=locked, action=TrailEntry.Action.SEND_BACK, user=user, ip=ip, note=remark)
@@ -171,15 +251,9 @@ def rdd_transmit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
     """Approved → transmitted to the members of the commission (e-mail)."""
     with rdd_locked(rdd) as locked:
         _require_manager(locked, user)
-        if locked.status != Rdd.Status.APPROVED:
-            if locked.status in (Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED):
-                raise WorkflowError("Ce relevé a déjà été transmis aux membres.")
-            raise WorkflowError(
-                f"Ce relevé doit être approuvé par les deux présidents de section avant d'être transmis "
-                f"(statut actuel : « {locked.get_status_display()} »)."
-            )
+        step = _transition(locked, "transmit")
         _require_latest(locked)
-        locked.status = Rdd.Status.TRANSMITTED
+        locked.status = step.target
         locked.transmitted_at = timezone.now()
         locked.save(update_fields=["status", "transmitted_at"])
         entry = trail_write(rdd=locked, action=TrailEntry.Action.TRANSMIT, user=user, ip=ip)
@@ -191,8 +265,7 @@ def rdd_transmit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
 def rdd_record_document(*, rdd: Rdd, sha256: str, page_count: int) -> TrailEntry:
     """Record in the trail the SHA-256 of the RDD's PDF, rendered once at transmission and stored unchanged."""
     with rdd_locked(rdd) as locked:
-        if locked.status not in (Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED):
-            raise WorkflowError("Le document d'un relevé n'est enregistré qu'à sa transmission.")
+        _transition(locked, "record_document")
         if TrailEntry.objects.filter(rdd=locked, action=TrailEntry.Action.DOCUMENT).exists():
             raise WorkflowError("Le document PDF de ce relevé est déjà enregistré.")
         return trail_write(
@@ -209,13 +282,7 @@ def rdd_validate(*, rdd: Rdd, meeting: Meeting, votes: dict[str, VoteCounts], us
     """Transmitted → validated by the vote of a later session: (pour, contre, abstention) for each section."""
     with rdd_locked(rdd) as locked:
         _require_manager(locked, user)
-        if locked.status != Rdd.Status.TRANSMITTED:
-            if locked.status == Rdd.Status.VALIDATED:
-                raise WorkflowError(f"Ce relevé a déjà été validé en séance le {date_short(locked.validated_on)}.")
-            raise WorkflowError(
-                f"Ce relevé doit avoir été transmis aux membres avant d'être validé "
-                f"(statut actuel : « {locked.get_status_display()} »)."
-            )
+        step = _transition(locked, "validate")
         _require_latest(locked)
         if (
             meeting.commission_id != locked.meeting.commission_id
@@ -233,7 +300,7 @@ def rdd_validate(*, rdd: Rdd, meeting: Meeting, votes: dict[str, VoteCounts], us
             ValidationVote.objects.create(
                 rdd=locked, section=kind, votes_for=votes_for, votes_against=against, abstentions=abstentions
             )
-        locked.status = Rdd.Status.VALIDATED
+        locked.status = step.target
         locked.validated_at = timezone.now()
         locked.validated_on = meeting.date
         locked.validated_in = meeting
@@ -250,11 +317,7 @@ def rdd_new_version(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
     """A correction of an approved RDD: a new draft version with a copy of the content, to go through the workflow."""
     with rdd_locked(rdd) as locked:
         _require_manager(locked, user)
-        if locked.status in (Rdd.Status.DRAFT, Rdd.Status.SUBMITTED):
-            raise WorkflowError(
-                "Seul un relevé approuvé se corrige par une nouvelle version ; "
-                f"celui-ci est au statut « {locked.get_status_display()} »."
-            )
+        _transition(locked, "new_version")
         _require_latest(locked)
         try:
             with transaction.atomic():
