@@ -1,4 +1,6 @@
-"""The lifetime of a session: 30 idle minutes, and at most SESSION_MAX_LIFETIME seconds after the login.
+"""Middleware of the portal's sessions: their lifetime, and no copy of a signed-in user's pages kept by a cache.
+
+The lifetime of a session: 30 idle minutes, and at most SESSION_MAX_LIFETIME seconds after the login.
 
 The idle timeout is Django's own (SESSION_COOKIE_AGE: the session and its cookie expire that long after the
 session was last saved). Rather than saving the session at every request (SESSION_SAVE_EVERY_REQUEST, three
@@ -14,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.utils.cache import patch_cache_control
 
 from .security import LOGIN_AT, client_address
 
@@ -50,3 +53,26 @@ class SessionLifetimeMiddleware:
         now = int(time.time())
         if session.modified or now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[REFRESHED_AT] = now
+
+
+class PrivateCacheMiddleware:
+    """What a signed-in user receives (pages, downloads, exports) is kept by no browser disk nor shared cache.
+
+    A response without Cache-Control gets "private, no-store"; one that has its own (an image of the rich
+    text kept an hour by the browser, a page marked never_cache) keeps it, made private. Anonymous
+    responses (the login page, /sante/, static files served by WhiteNoise before any middleware) are untouched.
+    Placed after AuthenticationMiddleware, which gives the request its user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True)
+            else:
+                patch_cache_control(response, private=True, no_store=True)
+        return response
