@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "supports.tasks.redispatch_stale_renders",
         "schedule": 60.0,
     },
+    "commissions-advance-meetings": {
+        "task": "commissions.tasks.advance_meetings",
+        "schedule": 300.0,
+    },
     "decisions-verify-trails": {
         "task": "decisions.tasks.verify_trails",
         "schedule": crontab(hour=3, minute=30),

@@ -11,6 +11,7 @@ from django.db import models
 
 from portal.sanitize import sanitize_html
 
+from . import lifecycle
 from .models import (
     AgendaAttachment,
     AgendaItem,
@@ -23,7 +24,25 @@ from .models import (
 )
 
 
-class AgendaItemInline(admin.TabularInline):
+class LockedByRecord:
+    """Admin of a meeting's facts: read-only while the meeting's RDD holds them (commissions.meetings.lifecycle)."""
+
+    @staticmethod
+    def _meeting_locked(obj) -> bool:
+        meeting = obj if isinstance(obj, Meeting) else getattr(obj, "meeting", None)
+        return meeting is not None and meeting.is_locked
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._meeting_locked(obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and not self._meeting_locked(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._meeting_locked(obj)
+
+
+class AgendaItemInline(LockedByRecord, admin.TabularInline):
     model = AgendaItem
     fields = ("number_display", "title", "speaker")
     readonly_fields = ("number_display",)
@@ -38,7 +57,7 @@ class AgendaItemInline(admin.TabularInline):
         return item.number
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(LockedByRecord, admin.TabularInline):
     model = Attendance
     fields = ("person", "status")
     autocomplete_fields = ("person",)
@@ -52,10 +71,19 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ("commission__name", "title", "place")
     date_hierarchy = "date"
     autocomplete_fields = ("presided_by",)
-    readonly_fields = ("convocation_round", "convened_at", "created_at", "updated_at")
+    readonly_fields = ("status", "record_lock", "convocation_round", "convened_at", "created_at", "updated_at")
     inlines = [AgendaItemInline, AttendanceInline]
     list_select_related = ("commission", "presided_by")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.is_locked:
+            return (*fields, *lifecycle.LOCKED_FIELDS)
+        return fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_locked)
 
 
 class AgendaAttachmentInline(admin.TabularInline):
@@ -66,7 +94,7 @@ class AgendaAttachmentInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(LockedByRecord, admin.ModelAdmin):
     list_display = ("__str__", "meeting", "speaker")
     list_filter = ("speaker", "meeting__commission")
     search_fields = ("title", "meeting__commission__name")

@@ -10,6 +10,7 @@ from django.db.models import Max
 from portal import generations
 from portal.sanitize import sanitize_html
 
+from .lifecycle import Fact, require_open
 from .models import (
     AGENDA_MAX_LEVEL,
     AgendaAttachment,
@@ -55,6 +56,7 @@ def _lock_agenda(meeting: Meeting) -> Meeting:
     # Agenda edits of one meeting are serialised on the meeting row. They renumber items with update(), which
     # sends no signal: the commission's cached meeting pages are let go here (portal.generations).
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    require_open(locked, Fact.AGENDA)
     generations.bump(generations.part_of(generations.MEETINGS, locked.commission_id))
     return locked
 

@@ -35,7 +35,10 @@ def meeting_event(meeting: Meeting, *, agenda: list[AgendaNode] | None = None) -
     if meeting.video_link:
         event.add("url", meeting.video_link)
     event.add("sequence", max(meeting.convocation_round - 1, 0))
-    event.add("status", "CONFIRMED" if meeting.status != Meeting.Status.PLANNED else "TENTATIVE")
+    if meeting.is_called_off:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED" if meeting.status != Meeting.Status.PLANNED else "TENTATIVE")
     if agenda:
         event.add("description", "Ordre du jour :\n" + "\n".join(f"{n.number} {n.item.title}" for n in agenda))
     return event

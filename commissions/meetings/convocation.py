@@ -15,6 +15,7 @@ from django.utils import timezone
 from members.models import Person
 
 from .calendar import meeting_event, meetings_calendar
+from .lifecycle import transition_target
 from .models import (
     AgendaItem,
     ConvocationDelivery,
@@ -41,16 +42,16 @@ def meeting_convene(*, meeting: Meeting, seen_round: int | None = None) -> Meeti
     meeting = Meeting.objects.select_for_update().select_related("commission").get(pk=meeting.pk)
     if seen_round is not None and meeting.convocation_round != seen_round:
         raise AlreadyConvened
-    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CONVENED):
-        raise ValidationError(f"Une réunion {meeting.get_status_display().lower()} ne peut plus être convoquée.")
+    status = transition_target(meeting, "convene")
     if meeting.is_past():
         raise ValidationError("La réunion est passée : on ne peut pas convoquer à une date déjà échue.")
     if not AgendaItem.objects.filter(meeting=meeting).exists():
         raise ValidationError("L'ordre du jour est vide : ajoutez au moins un point avant d'envoyer la convocation.")
-    meeting.status = Meeting.Status.CONVENED
+    meeting.status = status
+    meeting.status_note = ""
     meeting.convened_at = timezone.now()
     meeting.convocation_round += 1
-    meeting.save(update_fields=["status", "convened_at", "convocation_round", "updated_at"])
+    meeting.save(update_fields=["status", "status_note", "convened_at", "convocation_round", "updated_at"])
 
     from .tasks import send_convocation  # here: the task module imports this one (convocation_deliver)
 
@@ -63,7 +64,18 @@ def convocation_recipients(meeting: Meeting) -> list[Person]:
     return [row.person for row in meeting_members(meeting) if row.person.email]
 
 
+# What a round tells the members, by the meeting's status when it is sent: (subject, template, iCalendar method).
+NOTICES = {
+    Meeting.Status.CONVENED: ("Convocation", "commissions/meeting_convocation_email.txt", "REQUEST"),
+    Meeting.Status.CANCELLED: ("Annulation", "commissions/meeting_called_off_email.txt", "CANCEL"),
+    Meeting.Status.POSTPONED: ("Report", "commissions/meeting_called_off_email.txt", "CANCEL"),
+}
+
+
 def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNode]) -> EmailMessage:
+    """The round's e-mail to one member: the convocation, or the notice that the meeting is cancelled or postponed,
+    with an .ics that adds, replaces or cancels the calendar entry."""
+    label, template, method = NOTICES[meeting.status]
     context = {
         "meeting": meeting,
         "commission": meeting.commission,
@@ -71,10 +83,10 @@ def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNod
         "agenda": agenda,
         "url": settings.PORTAL_BASE_URL + meeting.get_absolute_url(),
     }
-    subject = f"Convocation — {meeting.commission.name} — {meeting.date:%d/%m/%Y}"
-    if meeting.convocation_round > 1:
-        subject = f"Convocation modifiée — {meeting.commission.name} — {meeting.date:%d/%m/%Y}"
-    body = render_to_string("commissions/meeting_convocation_email.txt", context)
+    if meeting.status == Meeting.Status.CONVENED and meeting.convocation_round > 1:
+        label = "Convocation modifiée"
+    subject = f"{label} — {meeting.commission.name} — {meeting.date:%d/%m/%Y}"
+    body = render_to_string(template, context)
     message = EmailMessage(subject=subject, body=body, to=[person.email])
     event = meeting_event(meeting, agenda=agenda)
     organizer = icalendar.vCalAddress(f"mailto:{_address(settings.DEFAULT_FROM_EMAIL)}")
@@ -84,8 +96,8 @@ def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNod
     attendee.params["cn"] = icalendar.vText(person.display_name)
     attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
     event.add("attendee", attendee)
-    ics = meetings_calendar([meeting], name=meeting.commission.name, method="REQUEST", events=[event])
-    message.attach("convocation.ics", ics, "text/calendar; method=REQUEST; charset=utf-8")
+    ics = meetings_calendar([meeting], name=meeting.commission.name, method=method, events=[event])
+    message.attach("convocation.ics", ics, f"text/calendar; method={method}; charset=utf-8")
     return message
 
 
@@ -94,13 +106,14 @@ def _address(from_email: str) -> str:
 
 
 def convocation_deliver(*, meeting: Meeting) -> int:
-    """Send the current convocation round to every recipient not yet sent to; returns how many were sent.
+    """Send the current round (a convocation, or the notice of a cancellation or postponement) to every recipient
+    not yet sent to; returns how many were sent.
 
     Each recipient's row is claimed with a conditional update before sending,
     so that the same task delivered twice, or run twice at once, sends nothing twice.
     """
     meeting = Meeting.objects.select_related("commission").get(pk=meeting.pk)
-    if meeting.status != Meeting.Status.CONVENED or meeting.convocation_round == 0:
+    if meeting.status not in NOTICES or meeting.convocation_round == 0:
         return 0
     agenda = agenda_flat(meeting)
     sent = 0

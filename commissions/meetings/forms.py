@@ -12,6 +12,7 @@ from commissions.composition.models import Commission
 from members.models import Person
 from portal.uploads import Kind, check_upload
 
+from . import lifecycle
 from .models import AgendaItem, Attendance, ContentBlock, Meeting
 from .services import MEETING_FIELDS
 
@@ -57,13 +58,29 @@ class MeetingForm(forms.ModelForm):
         if self.instance.pk is None:
             del self.fields["status"]
         else:
-            current = self.instance.status
-            allowed = [current, Meeting.Status.HELD, Meeting.Status.CLOSED]
+            allowed = lifecycle.allowed_statuses(self.instance)
             self.fields["status"].choices = [
                 (value, label) for value, label in Meeting.Status.choices if value in allowed
             ]
-            self.fields["status"].initial = current
-            self.fields["status"].help_text = "« Convoquée » s'obtient par l'envoi de la convocation."
+            self.fields["status"].initial = self.instance.status
+            self.fields["status"].help_text = (
+                "« Convoquée » s'obtient par l'envoi de la convocation ; une séance convoquée devient « tenue » "
+                "à son heure de début, et « close » à l'approbation de son relevé de décisions."
+            )
+            if self.instance.is_locked:
+                # Shown, not editable: the RDD states them (the service refuses a change all the same).
+                for name in lifecycle.LOCKED_FIELDS:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "Verrouillé par le relevé de décisions de la séance."
+
+
+class CallOffForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Repris dans l'e-mail envoyé aux membres convoqués.",
+    )
 
 
 class RichTextWidget(forms.Textarea):

@@ -46,6 +46,15 @@ class Meeting(models.Model):
         CONVENED = "convoquee", "Convoquée"
         HELD = "tenue", "Tenue"
         CLOSED = "close", "Close"
+        CANCELLED = "annulee", "Annulée"
+        POSTPONED = "reportee", "Reportée"
+
+    class RecordLock(models.TextChoices):
+        """How far the meeting's RDD holds the facts it states (set only by the decisions app's services)."""
+
+        OPEN = "", "Modifiable"
+        SUBMITTED = "soumis", "Verrouillée : relevé de décisions soumis"
+        APPROVED = "approuve", "Figée : relevé de décisions approuvé"
 
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField("type de réunion", max_length=20, choices=Kind.choices, default=Kind.SESSION)
@@ -58,6 +67,19 @@ class Meeting(models.Model):
     place = models.CharField("lieu", max_length=300, blank=True)
     video_link = models.URLField("lien de visioconférence", max_length=500, blank=True)
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status_note = models.CharField(
+        "motif", max_length=300, blank=True, help_text="Motif d'une annulation ou d'un report, repris dans l'e-mail."
+    )
+    # The facts its RDD states (date, times, place, presiding person, agenda, attendance) are locked from the
+    # RDD's submission and frozen from its approval: see commissions.meetings.lifecycle.
+    record_lock = models.CharField(
+        "verrou du relevé",
+        max_length=10,
+        choices=RecordLock.choices,
+        default=RecordLock.OPEN,
+        blank=True,
+        editable=False,
+    )
     presided_by = models.ForeignKey(
         Person,
         verbose_name="présidée par",
@@ -89,7 +111,13 @@ class Meeting(models.Model):
                 name="meeting_end_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["prevue", "convoquee", "tenue", "close"]), name="meeting_status_valid"
+                condition=Q(status__in=["prevue", "convoquee", "tenue", "close", "annulee", "reportee"]),
+                name="meeting_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(record_lock__in=["", "soumis", "approuve"]), name="meeting_lock_valid"),
+            models.CheckConstraint(
+                condition=Q(record_lock="") | Q(kind="seance", status__in=["tenue", "close"]),
+                name="meeting_lock_only_on_held_session",
             ),
             models.CheckConstraint(condition=Q(kind__in=["seance", "information"]), name="meeting_kind_valid"),
             models.CheckConstraint(
@@ -121,6 +149,15 @@ class Meeting(models.Model):
 
     def is_past(self) -> bool:
         return self.starts_at <= timezone.now()
+
+    @property
+    def is_locked(self) -> bool:
+        """Its RDD holds the facts it states (submitted or approved)."""
+        return self.record_lock != self.RecordLock.OPEN
+
+    @property
+    def is_called_off(self) -> bool:
+        return self.status in (self.Status.CANCELLED, self.Status.POSTPONED)
 
 
 class Speaker(models.TextChoices):

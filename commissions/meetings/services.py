@@ -14,6 +14,7 @@ from commissions.composition.presidency import PresidencyUnknown, presidency_for
 from members.models import Person
 from portal.sanitize import sanitize_html
 
+from . import lifecycle
 from .models import (
     Attendance,
     ContentBlock,
@@ -71,21 +72,21 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, status: str | None = None, **fields) -> Meeting:
-    """Change a meeting's details; the status may move to held or closed (convening has its own function)."""
+    """Change a meeting's details, and its status where the secretariat sets it by hand (held, closed).
+
+    The facts its RDD states stay as they are while the RDD holds them (`lifecycle.require_fields_open`).
+    """
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
     meeting = Meeting.objects.select_for_update().select_related("commission").get(pk=meeting.pk)
+    lifecycle.require_fields_open(meeting, fields)
     for name, value in fields.items():
         setattr(meeting, name, value)
-    if status is not None and status != meeting.status:
-        if status == Meeting.Status.CONVENED:
-            raise ValidationError({"status": "Une réunion est convoquée par l'envoi de la convocation."})
-        if status == Meeting.Status.PLANNED and meeting.status != Meeting.Status.PLANNED:
-            raise ValidationError({"status": "Une réunion convoquée ou tenue ne peut revenir à l'état « prévue »."})
-        meeting.status = status
     meeting.full_clean()
     meeting.save()
+    if status is not None and status != meeting.status:
+        meeting = lifecycle.meeting_set_status(meeting=meeting, status=status)
     return meeting
 
 
@@ -106,6 +107,7 @@ def attendance_record(*, meeting: Meeting, person: Person, status: str) -> Atten
     """Record (or change) a member's attendance; only members of the commission on that day are accepted."""
     if status not in Attendance.Status.values:
         raise ValidationError({"status": "Statut de présence inconnu."})
+    lifecycle.require_open(Meeting.objects.only("record_lock").get(pk=meeting.pk), lifecycle.Fact.ATTENDANCE)
     is_member = (
         Mandate.objects.current_on(meeting.date)
         .filter(seat__section__commission_id=meeting.commission_id, person=person)

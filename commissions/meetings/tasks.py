@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .convocation import convocation_deliver
+from .lifecycle import meeting_advance
 from .models import Meeting
 
 
@@ -14,3 +15,9 @@ def send_convocation(meeting_id: int) -> int:
     if meeting is None:
         return 0
     return convocation_deliver(meeting=meeting)
+
+
+@shared_task(name="commissions.tasks.advance_meetings")
+def advance_meetings() -> int:
+    """Celery beat: convened meetings whose start has passed become held (safe to run twice at once)."""
+    return meeting_advance()

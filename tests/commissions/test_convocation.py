@@ -56,7 +56,7 @@ def test_a_meeting_with_an_empty_agenda_cannot_be_convened(meeting, members):
 
 def test_a_held_meeting_cannot_be_convened(agenda):
     Meeting.objects.filter(pk=agenda.pk).update(status=Meeting.Status.HELD)
-    with pytest.raises(ValidationError, match="tenue ne peut plus"):
+    with pytest.raises(ValidationError, match="tenue » ne peut pas être convoquée"):
         meeting_convene(meeting=agenda)
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -62,7 +63,8 @@ def test_a_meeting_cannot_end_before_it_starts(meeting):
 def test_a_meeting_is_convened_only_by_sending_the_convocation(meeting):
     with pytest.raises(ValidationError, match="envoi de la convocation"):
         meeting_update(meeting=meeting, status=Meeting.Status.CONVENED)
-    meeting_update(meeting=meeting, status=Meeting.Status.HELD)
+    with time_machine.travel(meeting.starts_at + datetime.timedelta(minutes=1)):
+        meeting_update(meeting=meeting, status=Meeting.Status.HELD)
     with pytest.raises(ValidationError, match="revenir"):
         meeting_update(meeting=meeting, status=Meeting.Status.PLANNED)
 

@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissions.composition.access import can_manage, commission_for
-from commissions.meetings import agenda, calendar, convocation, selectors, services
+from commissions.meetings import agenda, calendar, convocation, lifecycle, selectors, services
 from commissions.meetings.forms import (
     AgendaItemForm,
     AttachmentForm,
     AttendanceForm,
+    CallOffForm,
     ContentBlockForm,
     InsertBlockForm,
     MeetingForm,
@@ -227,6 +228,45 @@ def meeting_convene(request, slug, meeting_id):
             "recipients": recipients,
             "without_email": [row.person for row in members if not row.person.email],
             "agenda": selectors.agenda_flat(meeting),
+        },
+    )
+
+
+CALL_OFF = {
+    # action: (service, page title, confirmation button, success message)
+    "cancel": (lifecycle.meeting_cancel, "Annuler la réunion", "Confirmer l'annulation", "Réunion annulée."),
+    "postpone": (lifecycle.meeting_postpone, "Reporter la réunion", "Confirmer le report", "Réunion reportée."),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_call_off(request, slug, meeting_id, action):
+    """GET: the confirmation page with the reason to give; POST: cancel or postpone, and tell the convened members."""
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    service, title, button, done = CALL_OFF[action]
+    form = CallOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = service(meeting=meeting, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            if meeting.convocation_round:
+                messages.info(request, "Les membres convoqués sont prévenus par e-mail.")
+            return redirect(meeting.get_absolute_url())
+    return render(
+        request,
+        "commissions/meeting_call_off.html",
+        {
+            "commission": commission,
+            "meeting": meeting,
+            "form": form,
+            "title": title,
+            "button": button,
+            "recipients": convocation.convocation_recipients(meeting) if meeting.convocation_round else [],
         },
     )
 
