@@ -150,7 +150,7 @@ def meeting_set_status(*, meeting: Meeting, status: str) -> Meeting:
     if status == Status.PLANNED:
         raise ValidationError({"status": "Une réunion convoquée ou tenue ne peut revenir à l'état « prévue »."})
     if status not in actions:
-        raise ValidationError({"status": "Une réunion est annulée ou reportée par son bouton, qui prévient les membres."})
+        raise ValidationError({"status": "Annulez ou reportez la réunion par son bouton, qui prévient les membres."})
     with transaction.atomic():
         meeting = _locked_row(meeting)
         if meeting.status == status:

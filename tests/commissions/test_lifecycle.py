@@ -210,6 +210,7 @@ def test_the_facts_an_rdd_holds_are_refused_by_every_service(held, members, lock
     for name, attempt in attempts.items():
         with pytest.raises(lifecycle.MeetingLocked, match=expected):
             attempt()
+            pytest.fail(f"{name} was not refused")
     held.refresh_from_db()
     assert (held.date, held.place) == (datetime.date(2026, 12, 3), "CPAM des Bouches-du-Rhône, salle du conseil")
     assert AgendaItem.objects.filter(meeting=held).count() == 5 and not Attendance.objects.exists()

@@ -52,7 +52,8 @@ def test_raw_sql_cannot_touch_a_locked_meetings_agenda_or_attendance(locked, mem
         [locked.pk],
     )
     refused(
-        "INSERT INTO commissions_attendance (meeting_id, person_id, status, updated_at) VALUES (%s, %s, 'present', now())",
+        "INSERT INTO commissions_attendance (meeting_id, person_id, status, updated_at) "
+        "VALUES (%s, %s, 'present', now())",
         [locked.pk, members["kern"].pk],
     )
     assert AgendaItem.objects.filter(meeting=locked).count() == 5
