@@ -4,12 +4,18 @@ Agenda items and library blocks carry what the source documents show on their
 pages: headings, lists, tables, links and images. Images may only come from the
 portal itself (MEDIA_URL or a relative address), never from another site: the
 portal runs on an intranet and must not leak who reads what.
+
+Rich text is shown inside cached fragments of pages, where `portal.generations` puts each reader's CSRF token
+in place of a fixed marker: the marker is removed from every content, or a link in an agenda item
+("https://ailleurs.example/?t=<marker>") would carry the token of whoever clicks it to another site.
 """
 
 from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
+
+from .generations import CSRF_PLACEHOLDER
 
 ALLOWED_TAGS = {
     "h1",
@@ -97,4 +103,8 @@ def sanitize_html(html: str | None) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    # After cleaning, which decodes entities ("csrf&#45;token…"); again until none is left, since removing
+    # one may join the two halves of another around it.
+    while CSRF_PLACEHOLDER in cleaned:
+        cleaned = cleaned.replace(CSRF_PLACEHOLDER, "")
     return cleaned.strip()

@@ -1,4 +1,5 @@
-"""Reading uploaded spreadsheets, CSV or XLSX, into rows of cells: the part every import shares.
+"""Spreadsheets in and out, CSV or XLSX: reading uploads into rows of cells, the part every import shares,
+and the one rule every export follows against formula injection (`escape_text`).
 
     grid = read_xlsx(data) if sniff(data) == "xlsx" else read_csv(data)
     for line, cells in grid.rows: ...
@@ -7,6 +8,7 @@ Below both the composition import (commissions) and the statistics import (stats
 the cells mean: their headers, dates and numbers. Nothing here knows of Django. A file that cannot
 be read raises `SpreadsheetError`, with a French message and the line when known; its `code` lets
 each app word the refusal its own way (a ValidationError for one, a FileRejected for the other).
+A table wider than MAX_COLUMNS is refused before anything reads its cells.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import dataclass, field
 
 from python_calamine import CalamineWorkbook
 
+from .formats import format_number
+
 # An XLSX is a zip archive: refuse one that would expand to far more than it weighs (a "zip bomb").
 MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 100
@@ -30,6 +34,11 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an Excel 97-2003 workbook (.xls), or another 
 # Files agents pick by mistake: PDF, PNG, JPEG, GIF, RTF.
 OTHER_MAGICS = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")
 DELIMITERS = (";", "\t", ",")
+# The widest table accepted: the portal's tables have a few dozen columns at most (the 101 departments of a
+# national table are its rows); a file of 10,000 columns is a mistake or an attack, not a table to preview.
+MAX_COLUMNS = 200
+# What a spreadsheet runs as a formula when a text cell starts with it (OWASP, "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Control characters never found in a text file (tab, line feed, form feed and carriage return are).
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -45,9 +54,9 @@ class SpreadsheetError(Exception):
     """A file that cannot be read, in French, with the line of the file when it is known.
 
     `code` says what is wrong, for callers that word it their own way: utf16, binary (NUL or control
-    characters), undecodable (neither UTF-8 nor Windows-1252), csv (`detail` gives the csv module's
-    reason), bad_archive, not_a_workbook, too_many_parts, too_large, zip_bomb, unreadable_workbook,
-    unreadable_sheet, no_sheet.
+    characters), undecodable (neither UTF-8 nor Windows-1252), csv (`detail` gives the reason in French with
+    its line: "ligne 3 : un champ dépasse 131 072 caractères"), too_many_columns, bad_archive,
+    not_a_workbook, too_many_parts, too_large, zip_bomb, unreadable_workbook, unreadable_sheet, no_sheet.
     """
 
     def __init__(self, message: str, *, code: str, line: int | None = None, detail: str = ""):
@@ -76,6 +85,14 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+def escape_text(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, given a leading apostrophe (numbers are not text).
+
+    Every export of the portal passes its text cells through this (and writes them as text cells in an XLSX).
+    """
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def sniff(data: bytes) -> str:
@@ -145,7 +162,7 @@ def detect_delimiter(text: str) -> str:
     return ";"
 
 
-def read_csv(data: bytes) -> Grid:
+def read_csv(data: bytes, *, max_columns: int = MAX_COLUMNS) -> Grid:
     """The rows of a CSV file; a row whose quoted cell spans several lines has the number of its first line."""
     text, encoding = decode(data)
     delimiter = detect_delimiter(text)
@@ -154,11 +171,54 @@ def read_csv(data: bytes) -> Grid:
     start = 1
     try:
         for cells in reader:
+            if len(cells) > max_columns:
+                _check_width(_width(cells), max_columns, line=start)
             grid.rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise SpreadsheetError(f"CSV mal formé ({error}).", code="csv", line=start, detail=str(error)) from None
+        reason = _csv_reason(str(error))
+        raise SpreadsheetError(
+            f"CSV mal formé : {reason}.", code="csv", line=start, detail=f"ligne {start} : {reason}"
+        ) from None
     return grid
+
+
+# The csv module's refusals (C implementation, Python 3.11+), in French.
+_CSV_REASONS = (
+    (
+        re.compile(r"field larger than field limit \((\d+)\)"),
+        lambda match: f"un champ dépasse {format_number(int(match[1]))} caractères (guillemet non refermé ?)",
+    ),
+    (re.compile(r"new-line character seen in unquoted field"), lambda match: "retour à la ligne inattendu"),
+    (re.compile(r"line contains NUL"), lambda match: "caractère nul : ce n'est pas un fichier texte"),
+    (re.compile(r"unexpected end of data"), lambda match: "fin de fichier inattendue"),
+    (re.compile(r"'(.)' expected after '(.)'"), lambda match: f"« {match[1]} » attendu après « {match[2]} »"),
+)
+
+
+def _csv_reason(error: str) -> str:
+    for pattern, reason in _CSV_REASONS:
+        match = pattern.search(error)
+        if match:
+            return reason(match)
+    return "structure de fichier CSV non reconnue"
+
+
+def _width(cells: list) -> int:
+    """The number of columns up to the last one filled (empty cells at the end of a row do not count)."""
+    width = len(cells)
+    while width and (cells[width - 1] is None or cells[width - 1] == ""):
+        width -= 1
+    return width
+
+
+def _check_width(width: int, max_columns: int, *, line: int | None = None) -> None:
+    if width > max_columns:
+        raise SpreadsheetError(
+            f"Le tableau compte {format_number(width)} colonnes : {format_number(max_columns)} au plus sont acceptées.",
+            code="too_many_columns",
+            line=line,
+        )
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------
@@ -198,6 +258,7 @@ def read_xlsx(
     sheet: str | None = None,
     max_uncompressed: int = MAX_XLSX_UNCOMPRESSED_BYTES,
     missing: frozenset[str] = frozenset([""]),
+    max_columns: int = MAX_COLUMNS,
 ) -> Grid:
     """The cells of a sheet (the first, or the one named), row i being line i of the sheet.
 
@@ -216,7 +277,11 @@ def read_xlsx(
         raise SpreadsheetError(f"La feuille « {sheet} » n'existe pas dans le classeur.", code="no_sheet")
     try:
         reader = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
+        # The last filled cell's column, from the sheet's dimensions: a sheet too wide is refused unread.
+        _check_width(reader.end[1] + 1 if reader.end else 0, max_columns)
         values = reader.to_python(skip_empty_area=False)
+    except SpreadsheetError:
+        raise
     except Exception as error:  # a damaged sheet fails only when read
         raise SpreadsheetError(f"Classeur illisible ({type(error).__name__}).", code="unreadable_sheet") from None
     # calamine starts at A1. Text and numbers, nearly every cell, are converted inline (a function call per

@@ -1,5 +1,8 @@
 """Export of a commission's composition at a date, in the import's format (CSV or XLSX): exporting and importing
 again at the same date changes nothing.
+
+Names, e-mails and acronyms are typed by people: a text that a spreadsheet would run as a formula
+("=HYPERLINK(…)") is written with a leading apostrophe, and as a text cell in the XLSX (portal.spreadsheets).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from typing import Any
 
 import openpyxl
 from openpyxl.styles import Font
+
+from portal.spreadsheets import escape_text
 
 from .models import Commission, Mandate
 from .reading import HEADERS, cell_text
@@ -49,7 +54,7 @@ def composition_csv(*, commission: Commission, day: datetime.date) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     for line in composition_table(commission=commission, day=day):
-        writer.writerow(cell_text(cell) for cell in line)
+        writer.writerow(escape_text(cell_text(cell)) for cell in line)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -59,7 +64,11 @@ def composition_xlsx(*, commission: Commission, day: datetime.date) -> bytes:
     sheet = workbook.active
     sheet.title = "Composition"
     for line in composition_table(commission=commission, day=day):
-        sheet.append(line)
+        sheet.append([escape_text(cell) if isinstance(cell, str) else cell for cell in line])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column in ("H", "I"):

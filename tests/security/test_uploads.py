@@ -7,10 +7,20 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from portal.uploads import FileContentValidator, Kind, check_upload, detect_kind
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def one_page_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = one_page_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 20
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
 CSV = "Section;Organisation;Rôle\nsociale;CPAM 13;titulaire\n".encode()
@@ -67,7 +77,9 @@ def test_a_file_named_pdf_that_is_a_web_page_is_refused():
     with pytest.raises(ValidationError) as error:
         check_upload(fake, kinds=[Kind.PDF])
 
-    assert error.value.messages == ["Le contenu de ce fichier n'est pas d'un type accepté (PDF)."]
+    assert error.value.messages == [
+        "Le fichier « ordre-du-jour.pdf » n'est pas d'un type accepté (PDF) : c'est une page web (HTML)."
+    ]
 
 
 def test_a_png_named_xlsx_is_refused_where_a_spreadsheet_is_expected():
@@ -77,12 +89,12 @@ def test_a_png_named_xlsx_is_refused_where_a_spreadsheet_is_expected():
 
 def test_a_file_too_large_is_refused_before_its_content_is_read(settings):
     settings.UPLOAD_MAX_SIZE = 1024 * 1024
-    big = upload(PDF + b"0" * (3 * 1024 * 1024))
+    big = upload(PDF + b"0" * (3 * 1024 * 1024), name="annexe.pdf")
 
     with pytest.raises(ValidationError) as error:
         check_upload(big, kinds=[Kind.PDF])
 
-    assert error.value.messages == ["Le fichier pèse 3 Mo : 1 Mo au plus sont acceptés."]
+    assert error.value.messages == ["Le fichier « annexe.pdf » pèse 3 Mo : 1 Mo au plus sont acceptés."]
 
 
 def test_the_validator_serves_a_form_field_and_leaves_the_file_readable():
@@ -95,7 +107,7 @@ def test_the_validator_serves_a_form_field_and_leaves_the_file_readable():
     assert good.is_valid()
     assert good.cleaned_data["file"].read() == PDF
     assert not bad.is_valid()
-    assert bad.errors["file"] == ["Le contenu de ce fichier n'est pas d'un type accepté (PDF, PNG)."]
+    assert bad.errors["file"] == ["Le fichier « a.pdf » n'est pas d'un type accepté (PDF, PNG)."]
 
 
 def test_the_validator_can_be_used_in_a_migration():
