@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from commissions.composition.access import can_manage
 from commissions.composition.models import SectionKind
+from commissions.meetings.lifecycle import meeting_advance, meeting_lock_record
 from commissions.meetings.models import Meeting
 from portal.formats import date_short
 
@@ -126,6 +127,22 @@ def _require_latest(rdd: Rdd) -> None:
         raise WorkflowError("Une version plus récente de ce relevé existe : c'est elle qui suit le circuit.")
 
 
+def _require_held(rdd: Rdd) -> None:
+    """An RDD records a session that has been held: submitted, approved and transmitted only after it.
+
+    The meeting is advanced first (convened and started → held), so the answer never waits for Celery beat.
+    """
+    meeting_advance(meetings=[rdd.meeting])
+    meeting = Meeting.objects.select_related("commission").get(pk=rdd.meeting_id)
+    rdd.meeting = meeting
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.CLOSED):
+        raise WorkflowError(
+            f"La séance du {date_short(meeting.date)} n'est pas tenue (statut « {meeting.get_status_display().lower()} ») : "
+            "son relevé de décisions se rédige dès maintenant, mais ne se soumet, ne s'approuve et ne se transmet "
+            "qu'une fois la séance tenue."
+        )
+
+
 def _notify_on_commit(entry: TrailEntry) -> None:
     transaction.on_commit(lambda: notify_rdd_event.delay(entry.pk))
 
@@ -160,6 +177,7 @@ def rdd_submit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
     with rdd_locked(rdd) as locked:
         _require_manager(locked, user)
         step = _transition(locked, "submit")
+        _require_held(locked)
         presidencies = current_presidencies(locked.meeting.commission)
         missing = [section_label(kind) for kind in SectionKind if kind not in presidencies]
         if missing:
@@ -171,6 +189,8 @@ def rdd_submit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
         locked.status = step.target
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["status", "submitted_at"])
+        # From now on the meeting's facts that the RDD states are locked (commissions.meetings.lifecycle).
+        locked.meeting = meeting_lock_record(meeting=locked.meeting, lock=Meeting.RecordLock.SUBMITTED)
         entry = trail_write(rdd=locked, action=TrailEntry.Action.SUBMIT, user=user, ip=ip)
         _notify_on_commit(entry)
     return locked
@@ -192,6 +212,7 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None) -> list[Approval]:
         approved = set(Approval.objects.filter(rdd=locked).values_list("section", flat=True))
         done = [kind for kind in sections if kind in approved]
         step = _transition(locked, "approve", done=bool(done), section=section_label(done[0] if done else sections[0]))
+        _require_held(locked)
         pending = [kind for kind in sections if kind not in approved]
         if not pending:
             raise _already_approved(sections[0])
@@ -221,6 +242,8 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None) -> list[Approval]:
             locked.status = step.target
             locked.approved_at = timezone.now()
             locked.save(update_fields=["status", "approved_at"])
+            # Nothing the RDD states changes any more, and the session is closed.
+            locked.meeting = meeting_lock_record(meeting=locked.meeting, lock=Meeting.RecordLock.APPROVED)
             entry = trail_write(rdd=locked, action=TrailEntry.Action.APPROVED, user=user, ip=ip)
             _notify_on_commit(entry)
     return created
@@ -242,6 +265,7 @@ def rdd_send_back(*, rdd: Rdd, user, remark: str, ip: str | None = None) -> Rdd:
         locked.status = step.target
         locked.submitted_at = None
         locked.save(update_fields=["status", "submitted_at"])
+        locked.meeting = meeting_lock_record(meeting=locked.meeting, lock=Meeting.RecordLock.OPEN)
         entry = trail_write(rdd=locked, action=TrailEntry.Action.SEND_BACK, user=user, ip=ip, note=remark)
         _notify_on_commit(entry)
     return locked
@@ -253,6 +277,7 @@ def rdd_transmit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
         _require_manager(locked, user)
         step = _transition(locked, "transmit")
         _require_latest(locked)
+        _require_held(locked)
         locked.status = step.target
         locked.transmitted_at = timezone.now()
         locked.save(update_fields=["status", "transmitted_at"])
@@ -326,7 +351,7 @@ def rdd_new_version(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
                 )
         except IntegrityError as error:
             raise WorkflowError("Une version plus récente de ce relevé existe déjà.") from error
-        new.meeting = locked.meeting
+        new.meeting = meeting_lock_record(meeting=locked.meeting, lock=Meeting.RecordLock.OPEN)
         content_copy(source=locked, target=new)
         trail_write(
             rdd=locked, action=TrailEntry.Action.NEW_VERSION, user=user, ip=ip, note=f"Version {new.version} créée"

@@ -102,7 +102,10 @@ def seat_member(
 
 
 def make_session(commission: Commission, day: datetime.date, **fields) -> Meeting:
-    """A session of the commission at 14:00 on the day, created without its standard agenda items."""
+    """A session of the commission at 14:00 on the day, created without its standard agenda items; held when the
+    day is past (its RDD can then be submitted), planned otherwise."""
+    if day < datetime.date.today():
+        fields.setdefault("status", Meeting.Status.HELD)
     return Meeting.objects.create(
         commission=commission, date=day, start_time=datetime.time(14, 0), kind=Meeting.Kind.SESSION, **fields
     )

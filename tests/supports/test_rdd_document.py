@@ -7,21 +7,20 @@ import pytest
 from django.urls import reverse
 
 from commissions.meetings.agenda import agenda_item_add
-from commissions.meetings.models import Meeting, Speaker
+from commissions.meetings.models import Speaker
 from decisions import services as decisions
 from decisions.content import item_record_save
 from decisions.models import TrailEntry
 from decisions.trail import trail_verify
 from supports import services
 from supports.models import SupportRender
+from tests.factories import make_session
 from tests.supports.helpers import pdf_pages
 
 
 @pytest.fixture
 def approved(commission, alice, presidents, frozen_today):
-    meeting = Meeting.objects.create(
-        commission=commission, date=datetime.date(2026, 10, 1), start_time=datetime.time(14), kind="seance"
-    )
+    meeting = make_session(commission, datetime.date(2026, 10, 1))  # held: its RDD can be submitted
     agenda_item_add(meeting=meeting, title="Aides à la télétransmission", speaker=Speaker.SOCIAL)
     rdd = decisions.rdd_create(meeting=meeting, user=alice)
     item_record_save(
