@@ -2,13 +2,20 @@
 
 `load_demo_meetings()` runs after the compositions (demo.compositions) and
 before the statistics tables (demo.tables), inside load_demo's transaction.
-It is idempotent: meetings are looked up by commission and date (the upcoming
-one by its title), agenda items by meeting, parent and title, RDDs by meeting
-and version; an RDD's content is written only when the RDD is created, and
-its workflow only moves forward. Everything goes through the services
-(meeting_create, agenda_item_add, rdd_create, rdd_submit, rdd_approve, …),
-the past transitions under `time_machine.travel` so that the RDD of
-26/02/2025 reads "approuvé le 05/04/2025" and "le 14/04/2025" as in 001.
+It is idempotent: meetings are looked up by commission and date (the recent
+and the upcoming ones by their titles), agenda items by meeting, parent and
+title, RDDs by meeting and version; an RDD's content is written only when the
+RDD is created, and a meeting's status and its RDD's workflow only move
+forward. Everything goes through the services (meeting_create,
+agenda_item_add, meeting_convene, attendance_record, rdd_create, rdd_submit,
+rdd_approve, …), the past transitions under `time_machine.travel` so that the
+RDD of 26/02/2025 reads "approuvé le 05/04/2025" and "le 14/04/2025" as in
+001.
+
+The lifecycle's rules hold for the demo too: an RDD is submitted only once its
+session is held. The session held a few days before the day of loading has a
+draft RDD ready for the whole workflow (write, submit, approve, transmit); the
+upcoming session three weeks after it has a draft RDD only.
 
 What the seeds do not give, and the demo chooses (see the constants):
 start times and places of the PACA and Réunion sessions, the date of the
@@ -27,10 +34,13 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils.html import escape
 
-from commissions.composition.models import Commission
+from commissions.composition.models import Commission, Mandate
+from commissions.meetings import tasks as meeting_tasks
 from commissions.meetings.agenda import agenda_item_add, agenda_item_move, agenda_item_update
-from commissions.meetings.models import AgendaItem, ContentBlock, Meeting, Speaker
-from commissions.meetings.services import content_block_save, meeting_create, meeting_update
+from commissions.meetings.convocation import meeting_convene
+from commissions.meetings.models import AgendaItem, Attendance, ContentBlock, Meeting, Speaker
+from commissions.meetings.selectors import meeting_members
+from commissions.meetings.services import attendance_record, content_block_save, meeting_create, meeting_update
 from decisions import content, services
 from decisions.models import CarriedBy, Commitment, ItemRecord, Rdd
 from decisions.selectors import open_commitments
@@ -43,7 +53,10 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 SOCIAL, PROFESSIONAL, SECRETARIAT, BOTH = Speaker.SOCIAL, Speaker.PROFESSIONAL, Speaker.SECRETARIAT, Speaker.BOTH
 
 PACA, REUNION, COTE_DOR = "cpr-paca-corse-lpp", "cpr-reunion-lpp", "cpl-pharmaciens-cote-dor"
-# The upcoming session is found again by this title, whatever day load_demo runs.
+# The recent and the upcoming sessions are found again by their titles, whatever day load_demo runs.
+RECENT_TITLE = "Séance ordinaire de démonstration"
+RECENT_DAYS_BEFORE = 5
+RECENT_PLACE = "CPCAM des Bouches-du-Rhône, Marseille"
 UPCOMING_TITLE = "Séance de démonstration"
 UPCOMING_IN_DAYS = 21
 CNIL_TITLE = "Information CNIL"  # supports.context.cnil_notice looks for a block whose title contains "CNIL"
@@ -809,7 +822,74 @@ COTE_DOR_AGENDA = [
 ]
 
 
-# The upcoming session of the CPR PACA–Corse, whose draft RDD the demo accounts take through the workflow
+# The session of the CPR PACA–Corse held a few days before the day of loading (convened, held, its attendance
+# recorded), whose draft RDD the demo accounts take through the workflow: the secretariat writes and submits it,
+# both section presidents approve it, the secretariat transmits it, the members read it. Its items come from 000.
+
+PERFADOM = "Campagne régionale PERFADOM : mesure d'impact"
+PRESCRIPTION = "Rappel de la règlementation en matière de prescription"
+RECENT_EXTRA_ITEMS = [
+    Item(
+        PERFADOM,
+        SOCIAL,
+        P(
+            "Les montants remboursés pour les forfaits PERFADOM représentent environ 80 millions d'euros pour la "
+            "région PACA en 2022, avec une progression de + 5 millions d'euros par rapport à 2021."
+        )
+        + H("Messages de la campagne")
+        + UL(
+            "Définition de la perfusion et des différents modes d'administration.",
+            "Rappel de l'engagement conventionnel des prestataires : « Le prestataire s'interdit la rédaction et la "
+            "diffusion de prescriptions médicales initiales ou de renouvellement pré-remplies à l'intention du "
+            "prescripteur » (arrêté du 30 mai 2016).",
+            "Rappel des prescripteurs autorisés, du libre choix du patient et des règles de facturation.",
+            "Présentation des forfaits de PERFADOM et des règles de cumul.",
+        )
+        + H("Mesure d'impact")
+        + P("Présentation de l'étude d'impact portant sur les montants remboursés PERFADOM."),
+    ),
+    Item(
+        PRESCRIPTION,
+        SOCIAL,
+        UL(
+            "Les produits et prestations inscrits sur la LPP ne sont pris en charge que sur prescription médicale ou "
+            "de certains auxiliaires médicaux, pour la première attribution comme pour le renouvellement (articles "
+            "R165-1 et R161-40 du code de la sécurité sociale).",
+            "A l'exception de l'optique et des audioprothèses, une première délivrance ne peut intervenir qu'au vu "
+            "d'une ordonnance datant de moins de 6 mois (article R165-40 du CSS).",
+            "Un produit ou prestation inscrits à la LPP ne peut être délivré sans ordonnance originale préalable "
+            "signée ; les précisions obtenues du prescripteur portent la mention « accord du prescripteur » (article "
+            "R165-42 du CSS).",
+        ),
+    ),
+]
+RECENT_PREAMBLE = "Le quorum étant atteint dans les deux sections, la séance est ouverte à 10 h."
+RECENT_RECORD = (
+    "La section sociale présente les résultats de l'étude d'impact de la campagne PERFADOM. La section "
+    "professionnelle rappelle que les prestataires ne rédigent aucune prescription pré-remplie.",
+    ["La campagne d'accompagnement des prescripteurs et des prestataires est reconduite."],
+)
+RECENT_COMMITMENT = (
+    "Transmettre aux membres la synthèse de l'étude d'impact PERFADOM par département.",
+    CarriedBy.SOCIAL,
+)
+RECENT_FOLLOW_UP = "Précisions apportées en séance par la section professionnelle : engagement clos."
+RECENT_QUESTION = (
+    "Quels prescripteurs sont autorisés à prescrire les forfaits PERFADOM ?",
+    "La liste des prescripteurs autorisés figure dans le Flash Infos de la campagne, qui sera de nouveau adressé "
+    "aux membres.",
+)
+# When each step was taken, counted from the session's day: (days, local time)
+RECENT_STEPS = {
+    "create": (-30, T(9, 0)),
+    "convene": (-21, T(9, 0)),
+    "hold": (0, T(12, 30)),
+    "draft": (1, T(9, 30)),
+}
+
+
+# The upcoming session of the CPR PACA–Corse: a draft RDD only (it cannot be submitted before the session is held),
+# with the questions received and the follow-up of the commitments of the earlier sessions already prepared
 
 UPCOMING_EXTRA_ITEMS = [
     Item(
@@ -858,8 +938,12 @@ def _at(moment: datetime.datetime):
 
 @contextmanager
 def _no_emails():
-    # The demo writes history: its transitions must not e-mail anyone (the secretariat's own actions later do).
-    with mock.patch.object(services, "_notify_on_commit", lambda entry: None):
+    # The demo writes history: its transitions and its convocation must not e-mail anyone (the secretariat's own
+    # actions later do). meeting_convene imports the task when it runs, so the module's attribute is the one to stub.
+    with (
+        mock.patch.object(services, "_notify_on_commit", lambda entry: None),
+        mock.patch.object(meeting_tasks, "send_convocation"),
+    ):
         yield
 
 
@@ -986,12 +1070,86 @@ def _cote_dor(cote_dor: Commission) -> Meeting:
     return _held(meeting)
 
 
+def recent_day(today: datetime.date) -> datetime.date:
+    """A few days before, on a weekday."""
+    day = today - datetime.timedelta(days=RECENT_DAYS_BEFORE)
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 def upcoming_day(today: datetime.date) -> datetime.date:
     """A few weeks ahead, on a weekday."""
     day = today + datetime.timedelta(days=UPCOMING_IN_DAYS)
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     return day
+
+
+def _standard_agenda(meeting: Meeting, extra_items: list[Item]) -> None:
+    """The standard items of a new session, and the extra items before the last three of them ("Suivi des
+    engagements", "Questions de la profession", "Questions diverses")."""
+    session_add_standard_items(meeting=meeting)
+    for spec in extra_items:
+        item = agenda_item_add(meeting=meeting, title=spec.title, speaker=spec.speaker, content=spec.content)
+        for _ in range(3):
+            item = agenda_item_move(item=item, direction="up")
+
+
+def _step(day: datetime.date, step: str) -> datetime.datetime:
+    days, time = RECENT_STEPS[step]
+    return datetime.datetime.combine(day + datetime.timedelta(days=days), time)
+
+
+def _recent_attendance(meeting: Meeting) -> None:
+    """The titular members present, one of them represented by the substitute; recorded once (the RDD's
+    submission locks the attendance, so a later load must not write it again)."""
+    if meeting.attendances.exists():
+        return
+    titulars = [row for row in meeting_members(meeting) if row.role == Mandate.Role.TITULAR]
+    for position, row in enumerate(titulars):
+        status = Attendance.Status.REPRESENTED if position == len(titulars) - 1 else Attendance.Status.PRESENT
+        attendance_record(meeting=meeting, person=row.person, status=status)
+
+
+def _recent(paca: Commission) -> tuple[Meeting, Rdd]:
+    meeting = Meeting.objects.filter(commission=paca, title=RECENT_TITLE).first()
+    if meeting is None:
+        day = recent_day(paca.today())
+        with _at(_step(day, "create")):
+            meeting = meeting_create(
+                commission=paca,
+                date=day,
+                start_time=T(10, 0),
+                end_time=T(12, 30),
+                place=RECENT_PLACE,
+                title=RECENT_TITLE,
+            )
+            _standard_agenda(meeting, RECENT_EXTRA_ITEMS)
+    if meeting.status == Meeting.Status.PLANNED:
+        with _at(_step(meeting.date, "convene")):
+            meeting = meeting_convene(meeting=meeting)
+    if meeting.status == Meeting.Status.CONVENED:
+        with _at(_step(meeting.date, "hold")):
+            meeting = meeting_update(meeting=meeting, status=Meeting.Status.HELD)
+    _recent_attendance(meeting)
+    rdd = Rdd.objects.filter(meeting=meeting).order_by("-version").first()
+    if rdd is None:
+        with _at(_step(meeting.date, "draft")):
+            rdd = services.rdd_create(meeting=meeting, user=_user("secretariat"))
+            content.rdd_update_preamble(rdd=rdd, preamble=RECENT_PREAMBLE)
+            summary, decisions = RECENT_RECORD
+            item = AgendaItem.objects.get(meeting=meeting, title=PERFADOM)
+            content.item_record_save(record=_record(rdd, item), summary=summary, decisions=decisions)
+            text, carried_by = RECENT_COMMITMENT
+            content.commitment_save(rdd=rdd, text=text, carried_by=carried_by)
+            for commitment in open_commitments(paca, before=meeting):
+                content.commitment_follow(
+                    rdd=rdd, commitment=commitment, date=meeting.date, status=RECENT_FOLLOW_UP, closes=True
+                )
+            text, answer = RECENT_QUESTION
+            content.question_save(rdd=rdd, text=text, answer=answer)
+    return meeting, rdd
 
 
 def _upcoming(paca: Commission) -> tuple[Meeting, Rdd]:
@@ -1001,12 +1159,7 @@ def _upcoming(paca: Commission) -> tuple[Meeting, Rdd]:
         meeting = meeting_create(
             commission=paca, date=upcoming_day(paca.today()), start_time=T(10, 0), title=UPCOMING_TITLE
         )
-        session_add_standard_items(meeting=meeting)
-        # The two items go before "Suivi des engagements", "Questions de la profession" and "Questions diverses".
-        for spec in UPCOMING_EXTRA_ITEMS:
-            item = agenda_item_add(meeting=meeting, title=spec.title, speaker=spec.speaker, content=spec.content)
-            for _ in range(3):
-                item = agenda_item_move(item=item, direction="up")
+        _standard_agenda(meeting, UPCOMING_EXTRA_ITEMS)
     rdd = Rdd.objects.filter(meeting=meeting).order_by("-version").first()
     if rdd is None:
         rdd = services.rdd_create(meeting=meeting, user=secretariat)
@@ -1033,7 +1186,7 @@ def _upcoming(paca: Commission) -> tuple[Meeting, Rdd]:
                 rdd=rdd,
                 commitment=commitment,
                 date=meeting.date,
-                status="Attente du retour de la profession.",
+                status="En cours.",
             )
     return meeting, rdd
 
@@ -1056,6 +1209,8 @@ def load_demo_meetings() -> list[str]:
         paca_2025, rdd_2025 = _paca_2025(paca)
         reunion_2022, reunion_2023 = _reunion(reunion)
         cote_dor_2025 = _cote_dor(cote_dor)
+        # The recent session first: the upcoming one's agenda and follow-ups refer to it.
+        recent, recent_rdd = _recent(paca)
         upcoming, upcoming_rdd = _upcoming(paca)
     approvals = ", ".join(f"{a.approved_on:%d/%m/%Y}" for a in rdd_2025.approvals.order_by("approved_on"))
     return [
@@ -1064,5 +1219,6 @@ def load_demo_meetings() -> list[str]:
         f"{reunion_2022}",
         f"{reunion_2023}",
         f"{cote_dor_2025}",
-        f"{upcoming} — relevé {upcoming_rdd.get_status_display().lower()}",
+        f"{recent} — {recent.get_status_display().lower()}, relevé {recent_rdd.get_status_display().lower()}",
+        f"{upcoming} — {upcoming.get_status_display().lower()}, relevé {upcoming_rdd.get_status_display().lower()}",
     ]

@@ -9,11 +9,12 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from commissions.composition.models import Commission
-from commissions.meetings.models import AgendaItem, ContentBlock, Meeting, Speaker
+from commissions.meetings.models import AgendaItem, Attendance, ContentBlock, Meeting, Speaker
 from commissions.meetings.selectors import agenda_flat
 from decisions import services
 from decisions.models import (
     Approval,
+    CarriedBy,
     Commitment,
     CommitmentUpdate,
     Decision,
@@ -21,10 +22,21 @@ from decisions.models import (
     Question,
     Rdd,
     TrailEntry,
+    WorkflowError,
 )
 from decisions.selectors import approval_lines, follow_ups
 from decisions.trail import trail_verify
-from demo.meetings import AMOUNTS_PACA, SESAM_DEPARTMENTS, UPCOMING_TITLE, load_demo_meetings, upcoming_day
+from demo.meetings import (
+    AMOUNTS_PACA,
+    PERFADOM,
+    PRESCRIPTION,
+    RECENT_TITLE,
+    SESAM_DEPARTMENTS,
+    UPCOMING_TITLE,
+    load_demo_meetings,
+    recent_day,
+    upcoming_day,
+)
 from demo.tables import load_demo_tables
 from stats.models import StatColumn, StatRow, StatTable, StatValue
 from supports.context import cnil_notice
@@ -81,25 +93,45 @@ def upcoming() -> Meeting:
     return Meeting.objects.get(commission=paca(), title=UPCOMING_TITLE)
 
 
+def recent() -> Meeting:
+    return Meeting.objects.get(commission=paca(), title=RECENT_TITLE)
+
+
+def users(*names: str) -> list[User]:
+    return [User.objects.get(username=name) for name in names]
+
+
 def test_loading_twice_gives_the_same_state(demo, capsys):
     first = snapshot()
-    assert len(first["Meeting"]) == 6 and len(first["StatTable"]) == 5 and len(first["Approval"]) == 2
+    assert len(first["Meeting"]) == 7 and len(first["StatTable"]) == 5 and len(first["Approval"]) == 2
 
     call_command("load_demo")
     assert snapshot() == first
     load_demo_meetings()
     load_demo_tables()
     assert snapshot() == first
-    assert "Séance de démonstration du 14/12/2026" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Séance ordinaire de démonstration du 17/11/2026" in out and "tenue, relevé brouillon" in out
+    assert "Séance de démonstration du 14/12/2026" in out and "prévue, relevé brouillon" in out
 
 
-def test_the_upcoming_session_is_not_created_again_on_another_day(demo, frozen_today):
-    first = upcoming()
+def test_the_recent_and_upcoming_sessions_are_not_created_again_on_another_day(demo, frozen_today):
+    first_recent, first_upcoming = recent(), upcoming()
     frozen_today.shift(datetime.timedelta(days=40))
     call_command("load_demo")
 
-    assert Meeting.objects.filter(commission=paca(), title=UPCOMING_TITLE).get() == first
-    assert first.date == datetime.date(2026, 12, 14)  # 22/11/2026 + 21 days is a Sunday: the Monday after
+    assert Meeting.objects.filter(commission=paca(), title=RECENT_TITLE).get() == first_recent
+    assert Meeting.objects.filter(commission=paca(), title=UPCOMING_TITLE).get() == first_upcoming
+    assert first_recent.date == datetime.date(2026, 11, 17)  # 22/11/2026 − 5 days, a Tuesday
+    assert first_upcoming.date == datetime.date(2026, 12, 14)  # 22/11/2026 + 21 days is a Sunday: the Monday after
+    assert Meeting.objects.filter(commission=paca()).count() == 4
+
+
+def test_the_recent_day_is_a_weekday_a_few_days_before():
+    assert recent_day(datetime.date(2026, 11, 22)) == datetime.date(2026, 11, 17)
+    assert recent_day(datetime.date(2026, 11, 23)) == datetime.date(2026, 11, 18)
+    assert recent_day(datetime.date(2026, 11, 25)) == datetime.date(2026, 11, 20)
+    assert recent_day(datetime.date(2026, 11, 26)) == datetime.date(2026, 11, 20)  # Saturday: the Friday before
 
 
 def test_the_upcoming_day_is_a_weekday_three_weeks_ahead():
@@ -112,6 +144,7 @@ def test_the_paca_2025_rdd_was_approved_on_the_dates_of_001_and_transmitted(demo
     rdd = paca_2025_rdd()
 
     assert rdd.status == Rdd.Status.TRANSMITTED
+    assert (rdd.meeting.status, rdd.meeting.record_lock) == (Meeting.Status.CLOSED, Meeting.RecordLock.APPROVED)
     approvals = {a.section: (a.approved_on, a.person.last_name) for a in rdd.approvals.select_related("person")}
     assert approvals == {
         "professionnelle": (datetime.date(2025, 4, 5), "ROUSSEL"),
@@ -199,26 +232,46 @@ def test_the_cnil_notice_is_the_documents_text(demo):
     assert "délibération n°2014-432 du 23 octobre 2014" in notice
 
 
-def test_the_upcoming_session_has_a_draft_rdd_with_content(demo):
-    meeting = upcoming()
-    rdd = Rdd.objects.get(meeting=meeting)
+def test_the_recent_session_was_convened_then_held_with_its_attendance(demo):
+    meeting = recent()
 
-    assert (meeting.start_time, meeting.status) == (datetime.time(10, 0), Meeting.Status.PLANNED)
+    assert (meeting.status, meeting.record_lock) == (Meeting.Status.HELD, Meeting.RecordLock.OPEN)
+    assert (meeting.start_time, meeting.presided_by.last_name) == (datetime.time(10, 0), "ROUSSEL")  # 2026: the rule
+    assert meeting.convocation_round == 1 and meeting.convened_at.date() == datetime.date(2026, 10, 27)
     titles = [node.item.title for node in agenda_flat(meeting)]
-    assert titles[0] == "Validation du relevé de décisions de la séance du 26/02/2025"
-    assert titles[-3:] == ["Suivi des engagements", "Questions de la profession", "Questions diverses"]
-    assert rdd.status == Rdd.Status.DRAFT
-    assert rdd.item_records.exclude(summary="").count() == 1
-    assert Decision.objects.filter(item_record__rdd=rdd).count() == 1
-    assert rdd.commitments.count() == 1 and rdd.questions.count() == 1
-    assert rdd.commitment_updates.count() == 1  # the follow-up of the commitment of 26/02/2025
+    assert titles == [
+        "Validation du relevé de décisions de la séance du 26/02/2025",
+        "Désignation de la présidence 2026",
+        PERFADOM,
+        PRESCRIPTION,
+        "Suivi des engagements",
+        "Questions de la profession",
+        "Questions diverses",
+    ]
+    statuses = list(meeting.attendances.values_list("status", flat=True))
+    assert statuses.count(Attendance.Status.PRESENT) >= 4 and Attendance.Status.REPRESENTED in statuses
+    assert set(meeting.attendances.values_list("person__last_name", flat=True)) >= {"KERN", "ROUSSEL", "BALMELLE"}
 
 
-def test_the_demo_accounts_take_the_upcoming_rdd_through_the_workflow(demo, frozen_today):
-    rdd = Rdd.objects.get(meeting=upcoming())
-    secretariat, kern, roussel = (User.objects.get(username=name) for name in ("secretariat", "kern", "roussel"))
+def test_the_recent_session_has_a_draft_rdd_ready_to_be_submitted(demo):
+    rdd = Rdd.objects.get(meeting=recent())
+
+    assert (rdd.status, rdd.version) == (Rdd.Status.DRAFT, 1)
+    assert rdd.preamble
+    record = rdd.item_records.get(agenda_item__title=PERFADOM)
+    assert record.summary and record.decisions.count() == 1
+    assert list(rdd.commitments.values_list("carried_by", flat=True)) == [CarriedBy.SOCIAL]
+    assert rdd.questions.count() == 1
+    update = rdd.commitment_updates.get()  # the commitment of 26/02/2025, closed
+    assert update.closes and update.commitment.rdd == paca_2025_rdd()
+
+
+def test_the_demo_accounts_take_the_recent_rdd_through_the_whole_workflow(demo, frozen_today):
+    rdd = Rdd.objects.get(meeting=recent())
+    secretariat, kern, roussel = users("secretariat", "kern", "roussel")
 
     services.rdd_submit(rdd=rdd, user=secretariat)
+    assert Meeting.objects.get(pk=rdd.meeting_id).record_lock == Meeting.RecordLock.SUBMITTED
     services.rdd_approve(rdd=rdd, user=roussel)
     frozen_today.shift(datetime.timedelta(days=2))
     services.rdd_approve(rdd=rdd, user=kern)
@@ -231,10 +284,43 @@ def test_the_demo_accounts_take_the_upcoming_rdd_through_the_workflow(demo, froz
         datetime.date(2026, 11, 24),
     ]
     assert trail_verify(rdd).intact
+    assert Meeting.objects.get(pk=rdd.meeting_id).status == Meeting.Status.CLOSED
+
+
+def test_the_upcoming_session_has_a_draft_rdd_with_content(demo):
+    meeting = upcoming()
+    rdd = Rdd.objects.get(meeting=meeting)
+
+    assert (meeting.start_time, meeting.status) == (datetime.time(10, 0), Meeting.Status.PLANNED)
+    titles = [node.item.title for node in agenda_flat(meeting)]
+    assert titles[0] == "Validation du relevé de décisions de la séance du 17/11/2026"
+    assert titles[-3:] == ["Suivi des engagements", "Questions de la profession", "Questions diverses"]
+    assert rdd.status == Rdd.Status.DRAFT
+    assert rdd.item_records.exclude(summary="").count() == 1
+    assert Decision.objects.filter(item_record__rdd=rdd).count() == 1
+    assert rdd.commitments.count() == 1 and rdd.questions.count() == 1
+    # The follow-up of the commitment taken at the recent session (the one of 26/02/2025 is closed there).
+    assert rdd.commitment_updates.get().commitment.rdd.meeting == recent()
+
+
+def test_the_upcoming_rdd_cannot_be_submitted_before_its_session_is_held(demo):
+    rdd = Rdd.objects.get(meeting=upcoming())
+    (secretariat,) = users("secretariat")
+
+    with pytest.raises(WorkflowError) as refused:
+        services.rdd_submit(rdd=rdd, user=secretariat)
+
+    assert "La séance du 14/12/2026 n'est pas tenue" in str(refused.value)
+    assert "ne se soumet, ne s'approuve et ne se transmet qu'une fois la séance tenue" in str(refused.value)
+    rdd.refresh_from_db()
+    assert rdd.status == Rdd.Status.DRAFT
+    assert Meeting.objects.get(pk=rdd.meeting_id).record_lock == Meeting.RecordLock.OPEN
 
 
 def test_the_past_rdds_do_not_depend_on_the_day_of_loading():
     with time_machine.travel("2031-03-03 08:00:00+00:00", tick=False):
         call_command("load_demo")
         assert paca_2025_rdd().status == Rdd.Status.TRANSMITTED
+        assert recent().date == datetime.date(2031, 2, 26)
+        assert recent().status == Meeting.Status.HELD
         assert upcoming().date == datetime.date(2031, 3, 24)
