@@ -10,7 +10,7 @@ from PIL import Image, ImageOps
 
 from commissions.composition.models import Commission
 from members.models import Person
-from portal.uploads import Kind, check_upload
+from portal.uploads import ATTACHMENT_KINDS, FileContentValidator, Kind, check_upload
 
 from . import lifecycle
 from .models import AgendaItem, Attendance, ContentBlock, Meeting
@@ -126,7 +126,8 @@ class AgendaItemForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="Pièce jointe")
+    # Checked by content, not by name: PDF, Office/OpenDocument files and images only (portal.uploads).
+    file = forms.FileField(label="Pièce jointe", validators=[FileContentValidator(kinds=ATTACHMENT_KINDS)])
 
 
 class InsertBlockForm(forms.Form):

@@ -1,10 +1,13 @@
 """The agenda: a tree numbered 01, 1.1, 1.1.1, reorderable, with sanitised content, attachments and blocks."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from pypdf import PdfWriter
 
 from commissions.meetings.agenda import (
     agenda_item_add,
@@ -214,20 +217,46 @@ def test_an_item_of_another_meeting_is_404_even_in_ones_own_commission(client, a
     assert client.get(url).status_code == 404
 
 
+def one_page_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def test_attachments_are_uploaded_and_downloaded_through_the_portal(client, alice, bob, agenda):
     client.force_login(alice)
     target = item(agenda, "Ordonnance numérique")
     slug = agenda.commission.slug
-    upload = SimpleUploadedFile("fac-similé.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    data = one_page_pdf()
+    upload = SimpleUploadedFile("fac-similé.pdf", data, content_type="application/pdf")
     client.post(reverse("commissions:agenda_attachment_add", args=[slug, agenda.pk, target.pk]), {"file": upload})
     attachment = target.attachments.get()
     assert attachment.original_name == "fac-similé.pdf"
     url = reverse("commissions:agenda_attachment_download", args=[slug, agenda.pk, attachment.pk])
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert b"".join(response.streaming_content) == data
     client.force_login(bob)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("ordre-du-jour.pdf", b"<html><script>alert(1)</script></html>"),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("outil.exe", b"MZ\x90\x00" + b"\x00" * 60),
+    ],
+)
+def test_an_attachment_that_is_not_a_document_is_refused_in_french(client, alice, agenda, name, data):
+    client.force_login(alice)
+    target = item(agenda, "Ordonnance numérique")
+    url = reverse("commissions:agenda_attachment_add", args=[agenda.commission.slug, agenda.pk, target.pk])
+    page = client.post(url, {"file": SimpleUploadedFile(name, data)}, follow=True).content.decode()
+    assert not target.attachments.exists()
+    assert name in page and "Choisissez un fichier" not in page
 
 
 def test_a_library_block_is_inserted_into_an_item(agenda, commission):

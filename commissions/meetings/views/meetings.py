@@ -434,7 +434,8 @@ def agenda_attachment_add(request, slug, meeting_id, item_id):
         attachment = agenda.agenda_attachment_add(item=item, upload=form.cleaned_data["file"], user=request.user)
         messages.success(request, f"Pièce jointe « {attachment.original_name} » ajoutée.")
     else:
-        messages.error(request, "Choisissez un fichier à joindre.")
+        for error in form.errors.get("file", ["Choisissez un fichier à joindre."]):
+            messages.error(request, error)
     return redirect(reverse("commissions:agenda_item_edit", args=[commission.slug, meeting.pk, item.pk]))
 
 
