@@ -205,7 +205,7 @@ class RddAdmin(admin.ModelAdmin):
         check = trail_verify(obj)
         if check:
             return f"Chaîne d'empreintes intacte ({check.entries} entrées)"
-        return f"Chaîne rompue à l'entrée n° {check.broken.sequence} : {check.reason}"
+        return f"Chaîne rompue {check.where} : {check.reason}"
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -130,6 +130,10 @@ def trail_write(*, rdd: Rdd, action: str, user=None, ip: str | None = None, note
 # Checks
 
 
+# Why the trail of an RDD without any entry is broken.
+EMPTY_TRAIL = "journal vide : un relevé a toujours au moins son entrée de création"
+
+
 @dataclass(frozen=True)
 class TrailCheck:
     """The result of a trail check: intact, or the first entry found broken and why."""
@@ -142,6 +146,11 @@ class TrailCheck:
     def __bool__(self) -> bool:
         return self.intact
 
+    @property
+    def where(self) -> str:
+        """Where the chain breaks, in French: at an entry, or at the trail as a whole (an empty trail)."""
+        return f"à l'entrée n° {self.broken.sequence}" if self.broken else "au journal"
+
 
 def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: bool = False) -> TrailCheck:
     """Recompute the hash chain of the RDD's trail; for a frozen RDD, also its content against the last entry.
@@ -152,6 +161,9 @@ def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: b
     """
     if entries is None:
         entries = list(TrailEntry.objects.filter(rdd=rdd).order_by("sequence"))
+    if not entries:
+        # An RDD always has its creation entry: no entry at all means the trail was emptied.
+        return TrailCheck(False, 0, None, EMPTY_TRAIL)
     previous = GENESIS_HASH
     for expected_sequence, entry in enumerate(entries, start=1):
         if entry.sequence != expected_sequence:
@@ -161,8 +173,6 @@ def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: b
         if entry.entry_hash != entry_hash(entry, previous):
             return TrailCheck(False, len(entries), entry, "l'entrée a été modifiée après son enregistrement")
         previous = entry.entry_hash
-    if not entries:
-        return TrailCheck(True, 0)
     rdd_status = rdd.status if loaded else Rdd.objects.filter(pk=rdd.pk).values_list("status", flat=True).first()
     if rdd_status != Rdd.Status.DRAFT:
         current = hashlib.sha256(_canonical(rdd_content(rdd, loaded=loaded))).hexdigest()

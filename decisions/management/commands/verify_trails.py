@@ -9,10 +9,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         broken = trails_verify()
         for rdd, check in broken:
-            where = f"entrée n° {check.broken.sequence}" if check.broken else "journal"
             self.stderr.write(
                 f"{rdd.meeting.commission.name}, séance du {rdd.meeting.date:%d/%m/%Y}, version {rdd.version} "
-                f"(relevé {rdd.pk}) : chaîne rompue à l'{where} : {check.reason}."
+                f"(relevé {rdd.pk}) : chaîne rompue {check.where} : {check.reason}."
             )
         if broken:
             raise CommandError(f"{len(broken)} relevé(s) au journal rompu.", returncode=1)
