@@ -117,7 +117,8 @@ def log_in(page: Page):
 @pytest.fixture
 def full_demo(live_server):
     """All the demo of `make demo` (demo.loader.load_all): compositions and accounts, the meetings and their RDDs
-    (the PACA one of 26/02/2025 transmitted, a draft one for the upcoming "Séance de démonstration"), the tables."""
+    (the PACA one of 26/02/2025 transmitted; a draft ready for the workflow for the "Séance ordinaire de
+    démonstration" held a few days ago; a draft for the upcoming "Séance de démonstration"), the tables."""
     return load_all()
 
 

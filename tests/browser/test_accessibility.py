@@ -23,7 +23,7 @@ from commissions.meetings.selectors import meeting_members
 from commissions.meetings.services import attendance_record, meeting_create
 from decisions.models import Rdd
 from decisions.services import rdd_submit as submit
-from demo.meetings import PACA_2025_DAY, UPCOMING_TITLE
+from demo.meetings import PACA_2025_DAY, RECENT_TITLE, UPCOMING_TITLE
 from demo.tables import DATA as DEMO_TABLES
 from stats.models import StatTable
 from supports.services import support_request
@@ -168,12 +168,13 @@ def test_the_main_pages_have_no_serious_accessibility_violations(meeting, page, 
 def test_the_rdd_statistics_and_supports_pages_have_no_serious_accessibility_violations(
     full_demo, page, log_in, log_out, pytestconfig
 ):
-    """The pages of the RDD, statistics and PDF journeys, on the full demo (its tables, RDDs and upcoming session)."""
+    """The pages of the RDD, statistics and PDF journeys, on the full demo (its tables, RDDs, the session held a few
+    days ago whose draft RDD is submitted here, and the upcoming session)."""
     results = Path(pytestconfig.getoption("--output")).resolve()
     audit = PageAudit(page, results, first=31)
     users = {user.username: user for user in get_user_model().objects.filter(username__in=["secretariat", "kern"])}
     upcoming = Meeting.objects.get(title=UPCOMING_TITLE)
-    draft = Rdd.objects.get(meeting=upcoming)
+    draft = Rdd.objects.get(meeting__title=RECENT_TITLE)
     transmitted = Rdd.objects.get(meeting__commission__slug="cpr-paca-corse-lpp", meeting__date=PACA_2025_DAY)
     amounts = StatTable.objects.get(commission__slug="cpr-paca-corse-lpp", kind="montants")
     support_request(meeting=upcoming, kind="support", version="convocation")  # eager: a ready row on the page

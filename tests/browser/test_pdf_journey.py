@@ -13,12 +13,12 @@ from pypdf import PdfReader
 from commissions.meetings.models import Meeting
 from decisions import services
 from decisions.models import Rdd
-from demo.meetings import UPCOMING_TITLE
+from demo.meetings import PERFADOM, RECENT_QUESTION, RECENT_RECORD, RECENT_TITLE
 
 pytestmark = pytest.mark.browser
 
 COMMISSION = "CPR PACA–Corse des fournisseurs LPP titres I et IV"
-DEMO_DECISION = "Un point d'étape du déploiement sera présenté lors de la prochaine séance."
+DEMO_DECISION = RECENT_RECORD[1][0]
 
 
 def pdf_text(data: bytes) -> str:
@@ -37,11 +37,11 @@ def download(page: Page, link: Locator) -> tuple[str, bytes]:
 
 @pytest.fixture
 def approved_rdd(full_demo):
-    """The demo's draft RDD of the upcoming session, submitted and approved by both section presidents."""
+    """The demo's draft RDD of the session held a few days ago, submitted and approved by both section presidents."""
     users = {
         user.username: user for user in get_user_model().objects.filter(username__in=["secretariat", "kern", "roussel"])
     }
-    rdd = Rdd.objects.get(meeting__title=UPCOMING_TITLE)
+    rdd = Rdd.objects.get(meeting__title=RECENT_TITLE)
     services.rdd_submit(rdd=rdd, user=users["secretariat"])
     services.rdd_approve(rdd=rdd, user=users["kern"])
     services.rdd_approve(rdd=rdd, user=users["roussel"])
@@ -96,13 +96,13 @@ def test_the_agent_transmits_and_a_member_downloads_the_rdd_and_the_support(appr
     assert name == f"support-cpr-paca-corse-lpp-{meeting.date:%Y-%m-%d}-convocation.pdf"
     text = pdf_text(data)
     assert COMMISSION in text
-    assert UPCOMING_TITLE in text
+    assert RECENT_TITLE in text
     # The agenda's titles are set in capitals by the support's style sheet.
-    assert "Point sur le déploiement de l'ordonnance numérique".upper() in text
+    assert PERFADOM.upper() in text
 
     name, data = download(page, rdd_row.get_by_role("link", name="Télécharger le PDF"))
     assert name == f"rdd-cpr-paca-corse-lpp-{meeting.date:%Y-%m-%d}-final.pdf"
     text = pdf_text(data)
     assert COMMISSION in text
     assert DEMO_DECISION in text
-    assert "Calendrier du déploiement de l'ordonnance numérique pour les fournisseurs de la LPP." in text
+    assert RECENT_QUESTION[0] in text

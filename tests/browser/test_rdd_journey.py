@@ -1,5 +1,6 @@
-"""The RDD of the upcoming session: the agent writes and submits it, both section presidents approve it, in a real
-browser; one of them with the keyboard only. A president of another commission cannot reach it."""
+"""The RDD of the demo's session held a few days ago, in a real browser: the agent writes and submits it, both section
+presidents approve it (one of them with the keyboard only), the agent transmits it and a member reads it. A president
+of another commission cannot reach it."""
 
 import re
 
@@ -10,17 +11,17 @@ from playwright.sync_api import Locator, Page, expect
 from commissions.meetings.models import Meeting
 from decisions.models import Approval, Rdd
 from demo.compositions import DEMO_PASSWORD
-from demo.meetings import UPCOMING_TITLE
+from demo.meetings import PRESCRIPTION, RECENT_TITLE
 from members.models import Person
 
 pytestmark = pytest.mark.browser
 
-ITEM = "Aides à la télétransmission : rappel des critères"
-SUMMARY = "Le secrétariat rappelle les critères d'éligibilité aux aides à la télétransmission."
-DECISION = "Les critères d'éligibilité seront rappelés aux fournisseurs par un Flash Infos en juin."
-COMMITMENT = "Diffuser aux membres le calendrier des contrôles de la télétransmission."
-QUESTION = "Quel délai de versement des aides à la télétransmission pour l'année écoulée ?"
-ANSWER = "Les aides sont versées au cours du deuxième trimestre."
+ITEM = PRESCRIPTION
+SUMMARY = "La section sociale rappelle les règles de délivrance des produits de la LPP sur prescription."
+DECISION = "Un Flash Infos rappellera aux fournisseurs la durée de validité des ordonnances."
+COMMITMENT = "Diffuser aux membres la fiche des mentions obligatoires de l'ordonnance."
+QUESTION = "La mention « accord du prescripteur » doit-elle être datée ?"
+ANSWER = "Oui : elle porte la date, la signature et le cachet du professionnel (article R165-42 du CSS)."
 
 
 def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
@@ -54,8 +55,9 @@ def approve_with_the_keyboard(page: Page, password: str) -> None:
     page.keyboard.press("Enter")  # the confirmation dialog is accepted by the page's handler
 
 
-def test_the_rdd_is_written_submitted_and_approved_by_both_section_presidents(full_demo, page, log_in, log_out):
-    meeting = Meeting.objects.get(title=UPCOMING_TITLE)
+def test_the_held_session_s_rdd_is_written_submitted_approved_transmitted_and_read(full_demo, page, log_in, log_out):
+    meeting = Meeting.objects.get(title=RECENT_TITLE)
+    assert meeting.status == Meeting.Status.HELD
     rdd = Rdd.objects.get(meeting=meeting)
     day = f"{meeting.date:%d/%m/%Y}"
     page.on("dialog", lambda dialog: dialog.accept())
@@ -64,7 +66,7 @@ def test_the_rdd_is_written_submitted_and_approved_by_both_section_presidents(fu
     log_in("secretariat")
     page.get_by_role("link", name=re.compile("CPR PACA–Corse")).click()
     page.get_by_role("link", name="Séances et réunions").click()
-    page.get_by_role("row").filter(has_text=UPCOMING_TITLE).get_by_role("link", name=day).click()
+    page.get_by_role("row").filter(has_text=RECENT_TITLE).get_by_role("link", name=day).click()
     page.get_by_role("link", name="Relevé de décisions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Rédaction du relevé de décisions — séance du {day}")
 
@@ -133,6 +135,27 @@ def test_the_rdd_is_written_submitted_and_approved_by_both_section_presidents(fu
     page.goto(rdd.get_absolute_url())
     expect(page.locator(".rdd-approvals")).to_contain_text("KERN")
     expect(page.locator(".rdd-approvals")).to_contain_text("ROUSSEL")
+    log_out()
+
+    # The agent transmits it to the members; the approval closed the session.
+    log_in("secretariat")
+    page.goto(rdd.get_absolute_url())
+    page.get_by_role("button", name="Transmettre aux membres").click()
+    expect(page.get_by_role("status")).to_have_text("Relevé transmis aux membres de la commission.")
+    expect(page.locator(".rdd-approvals")).to_contain_text("Transmis aux membres de la commission le")
+    rdd.refresh_from_db()
+    meeting.refresh_from_db()
+    assert (rdd.status, meeting.status) == (Rdd.Status.TRANSMITTED, Meeting.Status.CLOSED)
+    log_out()
+
+    # M. BALMELLE, a member, reads it among the transmitted RDDs.
+    log_in("membre")
+    page.get_by_role("link", name="Relevés transmis").click()
+    page.get_by_role("link", name=f"Séance du {day}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Relevé de décisions de la séance du {day}")
+    for text in (SUMMARY, DECISION, COMMITMENT, QUESTION, ANSWER):
+        expect(page.locator("main")).to_contain_text(text)
+    expect(page.get_by_role("button", name="Transmettre aux membres")).to_have_count(0)
     log_out()
 
     # M. BARD presides the professional section of the Côte-d'Or commission: the PACA RDD does not exist for him.
