@@ -136,8 +136,9 @@ def _require_held(rdd: Rdd) -> None:
     meeting = Meeting.objects.select_related("commission").get(pk=rdd.meeting_id)
     rdd.meeting = meeting
     if meeting.status not in (Meeting.Status.HELD, Meeting.Status.CLOSED):
+        status = meeting.get_status_display().lower()
         raise WorkflowError(
-            f"La séance du {date_short(meeting.date)} n'est pas tenue (statut « {meeting.get_status_display().lower()} ») : "
+            f"La séance du {date_short(meeting.date)} n'est pas tenue (statut « {status} ») : "
             "son relevé de décisions se rédige dès maintenant, mais ne se soumet, ne s'approuve et ne se transmet "
             "qu'une fois la séance tenue."
         )

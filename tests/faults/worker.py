@@ -107,11 +107,24 @@ def use_broker(broker_url: str):
     # close() also takes the app off Celery's list of active apps, so a task module imported later would not
     # register its shared tasks with it (NotRegistered in a later test): import every task module first.
     app.loader.import_default_modules()
-    app.close()
+    _drop_connections()
     app.conf.update(overrides)
 
     def undo() -> None:
-        app.close()
+        _drop_connections()
         app.conf.update(saved)
 
     return undo
+
+
+def _drop_connections() -> None:
+    """Forget the broker connections made so far, so that the next message goes to the broker now configured.
+
+    close() drops the connection pool, but not the producer pool that Celery's amqp keeps beside it: once an
+    earlier test has sent a task (tests/ops/test_task_routing.py does), messages would still go to its broker,
+    where no worker of ours listens (the CI failure "Still not rendering after 60 s").
+    """
+    app.close()
+    # No public way to forget it. Not closed: kombu keeps one producer pool per broker (kombu.pools.producers),
+    # which the next test on that broker takes again.
+    app.amqp._producer_pool = None
