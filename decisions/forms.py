@@ -1,11 +1,18 @@
 """Forms of the RDD screens; the writes themselves are done by decisions.services."""
 
+import logging
+
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
 
 from commissions.composition.models import SectionKind
 from commissions.meetings.models import Meeting
 
-from .models import CarriedBy, Commitment, Question
+from .models import ApprovalPasswordFailure, CarriedBy, Commitment, Question
+
+security_log = logging.getLogger("portal.security")
 
 
 class DateInput(forms.DateInput):
@@ -65,7 +72,15 @@ class QuestionForm(forms.ModelForm):
 
 
 class ApproveForm(forms.Form):
-    """Approving asks for the password again: the person at the keyboard is the president."""
+    """Approving asks for the password again: the person at the keyboard is the president.
+
+    The password is throttled as the login is (AXES_FAILURE_LIMIT wrong passwords within AXES_COOLOFF_TIME lock
+    it for the rest of that window; a right one clears the count), against someone at a president's open
+    session (a computer left unlocked, a stolen session cookie) guessing the password to approve in their name.
+    The count is per user whatever the address, kept in the database (ApprovalPasswordFailure), not in the
+    cache: a cache down must not lift it. django-axes is not reused: its lockout is configured for the login
+    per (user name, address), and its failures would lock the president out of the login too.
+    """
 
     password = forms.CharField(
         label="Votre mot de passe",
@@ -80,7 +95,29 @@ class ApproveForm(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        failures = ApprovalPasswordFailure.objects
+        # The outcome is decided inside the transaction and raised after it: raising inside would roll back
+        # the failure just recorded.
+        with transaction.atomic():
+            # The user's row locked: concurrent attempts are counted one after the other, none slips past the limit.
+            get_user_model().objects.select_for_update().filter(pk=self.user.pk).exists()
+            now = timezone.now()
+            locked_until = failures.locked_until(self.user, now=now)
+            right = locked_until is None and self.user.check_password(password)
+            if right:
+                failures.filter(user=self.user).delete()
+            elif locked_until is None:
+                failures.record(self.user, now=now)
+        if locked_until is not None:
+            security_log.warning("approval password locked user=%s until=%s", self.user.pk, locked_until)
+            raise forms.ValidationError(
+                "Trop de mots de passe erronés : l'approbation est bloquée jusqu'à %(time)s. "
+                "Réessayez à partir de cette heure.",
+                params={"time": f"{timezone.localtime(locked_until):%H:%M}"},
+                code="locked",
+            )
+        if not right:
+            security_log.warning("approval password failed user=%s", self.user.pk)
             raise forms.ValidationError("Mot de passe incorrect : le relevé n'a pas été approuvé.")
         return password
 

@@ -6,6 +6,7 @@ refuse it in save()/delete(); on PostgreSQL a trigger refuses it too, so that
 a queryset update or raw SQL cannot bypass the rule (migration 0002).
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -384,3 +385,36 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.email}"
+
+
+class PasswordFailureQuerySet(models.QuerySet):
+    def locked_until(self, user, *, now: datetime.datetime) -> datetime.datetime | None:
+        """Until when the user's approval password is refused, or None: AXES_FAILURE_LIMIT wrong passwords
+        within AXES_COOLOFF_TIME (the login's own limits) lock it until the oldest of them leaves the window."""
+        limit, window = settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
+        recent = list(self.filter(user=user, at__gt=now - window).order_by("-at").values_list("at", flat=True)[:limit])
+        return recent[-1] + window if len(recent) >= limit else None
+
+    def record(self, user, *, now: datetime.datetime) -> None:
+        """A wrong password typed; the user's failures that left the window are dropped on the way."""
+        self.filter(user=user, at__lte=now - settings.AXES_COOLOFF_TIME).delete()
+        self.create(user=user, at=now)
+
+
+class ApprovalPasswordFailure(models.Model):
+    """A wrong password typed to approve an RDD: the approval throttle counts them (decisions.forms.ApproveForm)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="approval_password_failures"
+    )
+    at = models.DateTimeField("le")
+
+    objects = PasswordFailureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mot de passe d'approbation erroné"
+        verbose_name_plural = "mots de passe d'approbation erronés"
+        indexes = [models.Index(fields=["user", "at"], name="approval_failure_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.at:%d/%m/%Y %H:%M:%S}"
