@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 
 from commissions.composition.models import Commission
 from commissions.meetings.models import AgendaItem
+from portal.jobs import Jobs, dispatch
 
 from .layouts import AUTO, ParsedTable, parse_table
 from .models import PendingUpload, StatColumn, StatRow, StatTable, StatValue
 from .parsing import FileRejected, read_grid
 from .territories import normalise_territory
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -232,53 +236,47 @@ def pending_confirm(*, pending: PendingUpload, user) -> tuple[StatTable, bool]:
     return table, created
 
 
+# Heartbeats at the claim, before the storage and when the storage's transaction begins.
+PENDING_JOBS = Jobs(
+    model=PendingUpload,
+    waiting=(PendingUpload.Status.QUEUED,),
+    running=PendingUpload.Status.RUNNING,
+    done=PendingUpload.Status.DONE,
+    failed=PendingUpload.Status.FAILED,
+    claim_fields={"progress": 5, "stage": "Lecture du fichier"},
+)
+
+
 def pending_queue(*, pending: PendingUpload) -> bool:
-    """Confirm a large file: a Celery task parses and stores it (queued once this transaction commits).
+    """Confirm a large file: a Celery task parses and stores it (sent once this transaction commits).
 
-    Also the retry of a failed import, or of one whose worker stopped giving news 15 minutes ago (killed);
-    False when there is nothing to queue (stored, or running).
+    Also the retry of a failed import, or of one whose worker stopped beating (killed): it is sent again at once.
+    False when there is nothing to queue (stored, or running). The upload's `dispatch` (portal.jobs.Dispatch)
+    says whether the broker took the task; when it did not, the re-dispatch sends it later.
     """
-    from django.utils import timezone
+    from .tasks import import_pending_table  # here: the task module imports this one
 
-    from .tasks import import_pending_table
-
-    stale = timezone.now() - datetime.timedelta(minutes=15)
     with transaction.atomic():
-        updated = (
-            PendingUpload.objects.filter(pk=pending.pk)
-            .exclude(status=PendingUpload.Status.DONE)
-            .exclude(status=PendingUpload.Status.RUNNING, updated_at__gte=stale)
-            .update(status=PendingUpload.Status.QUEUED, progress=0, stage="En attente", error_report="")
-        )
-        if updated:
-            transaction.on_commit(lambda: import_pending_table.delay(pending.pk))
-    return bool(updated)
+        waiting = (PendingUpload.Status.PREVIEW, PendingUpload.Status.QUEUED, PendingUpload.Status.FAILED)
+        queued = PendingUpload.objects.filter(pk=pending.pk, status__in=waiting).update(
+            status=PendingUpload.Status.QUEUED, updated_at=timezone.now()
+        ) or PENDING_JOBS.requeue(pending.pk)
+        if queued:
+            PendingUpload.objects.filter(pk=pending.pk).update(progress=0, stage="En attente", error_report="")
+            pending.dispatch = dispatch(import_pending_table, pending.pk)
+    return bool(queued)
 
 
 def pending_process(*, pending_id: int) -> PendingUpload | None:
     """The task's work: parse and store a confirmed file, all or nothing; safe to run again.
 
-    A worker killed in the middle leaves no table (one transaction) and the upload "en cours": after 15 minutes
-    without news it can be claimed again (the task is acknowledged late, so the broker redelivers it too).
+    A worker killed in the middle leaves no table (one transaction) and the upload "en cours": once its
+    heartbeats stop (JOB_STALE_SECONDS) the re-dispatch, or the secretariat's "Relancer", takes it up again.
     """
-    from django.utils import timezone
-
-    stale = timezone.now() - datetime.timedelta(minutes=15)
-    claimed = (
-        PendingUpload.objects.filter(pk=pending_id)
-        .filter(
-            Q(status__in=[PendingUpload.Status.QUEUED, PendingUpload.Status.FAILED])
-            | Q(status=PendingUpload.Status.RUNNING, updated_at__lt=stale)
-        )
-        .update(status=PendingUpload.Status.RUNNING, progress=5, stage="Lecture du fichier", updated_at=timezone.now())
-    )
-    if claimed != 1:
-        return None  # already stored, abandoned, or being processed by another worker
+    if not PENDING_JOBS.claim(pending_id):
+        logger.info("Dépôt %s déjà pris, importé ou abandonné : rien à faire.", pending_id)
+        return None
     pending = PendingUpload.objects.select_related("commission", "uploaded_by").get(pk=pending_id)
-
-    def progress(percent: int, stage: str) -> None:
-        PendingUpload.objects.filter(pk=pending_id).update(progress=percent, stage=stage, updated_at=timezone.now())
-
     try:
         data = bytes(pending.content)
         parsed = table_parse(
@@ -288,8 +286,10 @@ def pending_process(*, pending_id: int) -> PendingUpload | None:
             sheet=pending.sheet,
             subtotals=pending.subtotal_lines,
         )
-        progress(50, f"Enregistrement de {len(parsed.rows)} lignes")
+        PENDING_JOBS.heartbeat(pending_id, 50, f"Enregistrement de {len(parsed.rows)} lignes")
         with transaction.atomic():
+            # Locks the row: a worker that finds it stale meanwhile waits for the commit, then finds it done.
+            PENDING_JOBS.heartbeat(pending_id)
             table, _ = table_store(
                 commission=pending.commission,
                 parsed=parsed,
@@ -298,20 +298,13 @@ def pending_process(*, pending_id: int) -> PendingUpload | None:
                 file_name=pending.file_name,
                 user=pending.uploaded_by,
             )
-            PendingUpload.objects.filter(pk=pending_id).update(
-                status=PendingUpload.Status.DONE,
-                progress=100,
-                stage="Terminé",
-                table=table,
-                content=b"",
-                error_report="",
-                updated_at=timezone.now(),
-            )
+            PENDING_JOBS.finish(pending_id, progress=100, stage="Terminé", table=table, content=b"", error_report="")
     except (FileRejected, ValidationError) as error:
         report = error.report() if isinstance(error, FileRejected) else " ".join(error.messages)
-        PendingUpload.objects.filter(pk=pending_id).update(
-            status=PendingUpload.Status.FAILED, stage="Fichier refusé", error_report=report, updated_at=timezone.now()
-        )
+        PENDING_JOBS.fail(pending_id, report, stage="Fichier refusé")
+    except Exception as error:  # noqa: BLE001 - any failure is shown on the page, with the details in the log
+        logger.exception("Échec de l'import du dépôt %s", pending_id)
+        PENDING_JOBS.fail(pending_id, f"L'import a échoué : {error}", stage="Échec")
     pending.refresh_from_db()
     return pending
 

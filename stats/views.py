@@ -423,7 +423,8 @@ def extract_retry(request, extract_id):
     extract = get_object_or_404(NationalExtract, pk=extract_id)
     if extract.status == NationalExtract.Status.DONE:
         messages.info(request, "Cet extrait est déjà chargé.")
-    else:
-        extract_queue(extract)
+    elif extract_queue(extract):
         messages.success(request, "Le chargement a été relancé.")
+    else:
+        messages.info(request, "Le chargement est en cours : il pourra être relancé s'il ne progresse plus.")
     return redirect(extract.get_absolute_url())

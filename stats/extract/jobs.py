@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
+
+from portal.jobs import Jobs, dispatch
 
 from ..models import NationalExtract
 from ..parsing import MAX_EXTRACT_BYTES, FileRejected
-from .reading import Progress
 from .storage import extract_import, extract_summarise
+
+logger = logging.getLogger(__name__)
 
 
 def extract_create(
@@ -41,54 +43,75 @@ def extract_create(
     return extract, True
 
 
-def extract_queue(extract: NationalExtract) -> None:
-    """Queue the parsing once the upload is committed (never before: the worker would not see the row)."""
+# Heartbeats come from the thread that reads the file, after each block (stats.conf STATS_EXTRACT_BLOCK_BYTES).
+JOBS = Jobs(
+    model=NationalExtract,
+    waiting=(NationalExtract.Status.PENDING,),
+    running=NationalExtract.Status.RUNNING,
+    done=NationalExtract.Status.DONE,
+    failed=NationalExtract.Status.FAILED,
+    claim_fields={"progress": 0, "stage": "Démarrage"},
+)
+
+
+def extract_queue(extract: NationalExtract) -> bool:
+    """Send the import once the upload is committed (never before: the worker would not see the row).
+
+    Also the retry of a failed import, or of one whose worker stopped beating (killed): it is sent again at
+    once. False when there is nothing to send (loaded, or running). The extract's `dispatch` (portal.jobs.Dispatch)
+    says whether the broker took the task; when it did not, the re-dispatch sends it later.
+    """
     from ..tasks import import_national_extract  # here: the task module imports this one
 
-    transaction.on_commit(lambda: import_national_extract.delay(extract.pk))
-
-
-def _progress_saver(extract: NationalExtract) -> Progress:
-    def save(percent: int, stage: str) -> None:
-        NationalExtract.objects.filter(pk=extract.pk).update(progress=percent, stage=stage, updated_at=timezone.now())
-
-    return save
+    with transaction.atomic():
+        waiting = (NationalExtract.Status.PENDING, NationalExtract.Status.FAILED)
+        queued = NationalExtract.objects.filter(pk=extract.pk, status__in=waiting).update(
+            status=NationalExtract.Status.PENDING, updated_at=timezone.now()
+        ) or JOBS.requeue(extract.pk)
+        if queued:
+            NationalExtract.objects.filter(pk=extract.pk).update(progress=0, stage="", error_report="")
+            extract.dispatch = dispatch(import_national_extract, extract.pk)
+    return bool(queued)
 
 
 def extract_process(*, extract_id: int) -> NationalExtract | None:
-    """Parse and store an uploaded extract; safe to run again (a failed or interrupted run leaves no line)."""
-    stale = timezone.now() - datetime.timedelta(minutes=15)
-    claimed = (
-        NationalExtract.objects.filter(pk=extract_id)
-        .filter(
-            Q(status__in=[NationalExtract.Status.PENDING, NationalExtract.Status.FAILED])
-            | Q(status=NationalExtract.Status.RUNNING, updated_at__lt=stale)
-        )
-        .update(status=NationalExtract.Status.RUNNING, progress=0, stage="Démarrage", updated_at=timezone.now())
-    )
-    if claimed != 1:
-        return None  # already done, or being processed by another worker
+    """Parse and store an uploaded extract; safe to run again (a failed or interrupted run leaves no line).
+
+    The lines are written in one transaction: a worker killed in the middle leaves none, and its row stale once
+    its heartbeats stop (JOB_STALE_SECONDS); the re-dispatch, or the secretariat's "Relancer", takes it up
+    again. A worker that was only slow, and whose row was taken over meanwhile, cannot record its outcome: the
+    first of the two to finish keeps its lines, the other's are rolled back.
+    """
+    if not JOBS.claim(extract_id):
+        logger.info("Extrait national %s déjà pris ou chargé : rien à faire.", extract_id)
+        return None
     extract = NationalExtract.objects.get(pk=extract_id)
-    progress = _progress_saver(extract)
+
+    def progress(percent: int, stage: str) -> None:
+        JOBS.heartbeat(extract_id, percent, stage)
+
     try:
         with extract.file.open("rb") as handle:
             data = handle.read()
         with transaction.atomic():
             count, periods = extract_import(extract, data, extract.file_name or extract.file.name, progress)
             del data
-            NationalExtract.objects.filter(pk=extract.pk).update(
-                status=NationalExtract.Status.DONE,
+            finished = JOBS.finish(
+                extract_id,
                 progress=100,
                 stage="Terminé",
                 rows_total=count,
                 periods=[list(period) for period in periods],
                 error_report="",
-                updated_at=timezone.now(),
             )
-        extract_summarise()
+            if not finished:
+                transaction.set_rollback(True)  # taken over by another worker: its lines stand, not these
+        if finished:
+            extract_summarise()
     except FileRejected as error:
-        NationalExtract.objects.filter(pk=extract.pk).update(
-            status=NationalExtract.Status.FAILED, stage="Fichier refusé", error_report=error.report()
-        )
+        JOBS.fail(extract_id, error.report(), stage="Fichier refusé")
+    except Exception as error:  # noqa: BLE001 - any failure is shown on the page, with the details in the log
+        logger.exception("Échec du chargement de l'extrait national %s", extract_id)
+        JOBS.fail(extract_id, f"Le chargement a échoué : {error}", stage="Échec")
     extract.refresh_from_db()
     return extract

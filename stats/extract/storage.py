@@ -138,13 +138,15 @@ def _sorted_for_brin(table):
     return table.sort_by([("period_start", "ascending"), ("period_end", "ascending"), ("territory", "ascending")])
 
 
+COPY_READ_BYTES = 1 << 20
+
+
 def _copy(stream, columns: list[str]) -> None:
+    sql = f"COPY {ExtractLine._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '')"
     with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {ExtractLine._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '')",
-            stream,
-            size=1 << 20,
-        )
+        # The read size goes by position: with DEBUG on, Django's CursorDebugWrapper.copy_expert(sql, file, *args)
+        # takes no keyword and passes the rest on to psycopg2's copy_expert(sql, file, size).
+        cursor.copy_expert(sql, stream, COPY_READ_BYTES)
 
 
 def extract_summarise() -> None:

@@ -40,3 +40,17 @@ def upload_post(client, commission, name="montants_paca_2023.csv", content=None,
         **fields,
     }
     return client.post(reverse("statistics:upload", args=[commission.slug]), data)
+
+
+EXTRACT_HEADER = "periode_debut;periode_fin;territoire;poste;regime;montant;montant_n_1\n"
+REGIMES = ("RG", "MSA", "Autres")
+
+
+def extract_bytes(count: int, postes: int = 7) -> bytes:
+    """A national extract of `count` lines of 2024 over 95 departments, `postes` items and the three regimes;
+    line n (from 0) is worth n thousand euros and a half."""
+    lines = [EXTRACT_HEADER]
+    for number in range(count):
+        territory, poste, regime = f"{number % 95 + 1:03d}", f"Poste {number % postes}", REGIMES[number % 3]
+        lines.append(f"2024-01-01;2024-12-31;{territory};{poste};{regime};{number}\u00a0000,5;{number} 000\n")
+    return "".join(lines).encode()
