@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "supports.tasks.redispatch_stale_renders",
         "schedule": 60.0,
     },
+    "commissions-advance-meetings": {
+        "task": "commissions.tasks.advance_meetings",
+        "schedule": 300.0,
+    },
     "stats-redispatch-stale-imports": {
         "task": "stats.tasks.redispatch_stale_imports",
         "schedule": 60.0,
