@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .. import conf
 from ..parsing import MAX_EXTRACT_BYTES, THOUSANDS_SPACES, FileRejected, Problem, decode_text
 from ..territories import normalise_territory
 
@@ -75,7 +76,7 @@ class ChunkReader:
     blocks lets the COPY of one block run on the server while the next is cleaned, and bounds the memory.
     """
 
-    BLOCK_BYTES = 8 << 20
+    BLOCK_BYTES = conf.get("STATS_EXTRACT_BLOCK_BYTES")
 
     def __init__(self, data: bytes, file_name: str, progress: Progress | None = None):
         # No whole-file copy here (strip, split): a million-line extract weighs some 80 MB.
