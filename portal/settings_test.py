@@ -20,6 +20,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    # Django flushes the test database with TRUNCATE between transactional tests: the triggers of
+    # decisions/migrations/0005 refuse it unless the session allows it (tests/decisions/test_trust_truncate.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c portal.allow_truncate=on"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
 # The admin tests of each app log in with force_login, without a second factor; the second factor

@@ -4,6 +4,47 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.db import PostgreSQLOnlySQL
+
+# TRUNCATE fires no row trigger: statement-level triggers refuse it on the trail and the RDD tables, unless the
+# session says portal.allow_truncate = on. Only the test settings set it, for Django's flush between
+# transactional tests; the table owner or a superuser can set it too (or disable the triggers): against them,
+# what protects the record is the keyed chain, not these triggers.
+TRUNCATE_TABLES = [
+    "decisions_trailentry",
+    "decisions_rdd",
+    "decisions_approval",
+    "decisions_itemrecord",
+    "decisions_decision",
+    "decisions_commitment",
+    "decisions_commitmentupdate",
+    "decisions_question",
+    "decisions_validationvote",
+]
+
+TRUNCATE_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION decisions_refuse_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portal.allow_truncate', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'rdd_frozen: TRUNCATE refusé sur % : le journal et les relevés de décisions ne se vident pas', TG_TABLE_NAME
+        USING ERRCODE = '23000';
+END;
+$$;
+"""
+
+TRUNCATE_TRIGGERS = TRUNCATE_FUNCTION + "".join(
+    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION decisions_refuse_truncate();\n"
+    for table in TRUNCATE_TABLES
+)
+DROP_TRUNCATE_TRIGGERS = (
+    "".join(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};\n" for table in TRUNCATE_TABLES)
+    + "DROP FUNCTION IF EXISTS decisions_refuse_truncate();\n"
+)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -32,4 +73,5 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["user", "at"], name="approval_failure_user_at")],
             },
         ),
+        PostgreSQLOnlySQL(TRUNCATE_TRIGGERS, reverse_sql=DROP_TRUNCATE_TRIGGERS),
     ]
