@@ -15,7 +15,6 @@ from django.db.models import Count, Max, Min
 from django.test import override_settings
 from django.utils import timezone
 
-from portal.celery import app
 from stats import tasks
 from stats.extract.derivation import montants_derive
 from stats.extract.jobs import extract_create, extract_queue
@@ -39,20 +38,9 @@ def broker_url():
     client = redis.Redis.from_url(url)
     client.flushdb()
     undo = use_broker(url)
-    _drop_producer_pool()
     yield url
     undo()
-    _drop_producer_pool()
     client.flushdb()
-
-
-def _drop_producer_pool() -> None:
-    # app.close() (in use_broker) closes the producer pool only when the app has a connection pool of its own; an
-    # earlier test whose view sent a task eagerly can leave one on the settings' broker, where ours would go.
-    pool = app.amqp._producer_pool
-    if pool is not None:
-        pool.force_close_all()
-        app.amqp._producer_pool = None
 
 
 @pytest.fixture
