@@ -256,6 +256,8 @@ CELERY_TASK_QUEUES = tuple(
     for name in ("celery", "pdf", "imports")
 )
 CELERY_TASK_ROUTES = {
+    # Exact names come before the patterns: the beat's re-dispatch must not wait behind a long import.
+    "stats.tasks.redispatch_stale_imports": {"queue": f"{CELERY_QUEUE_PREFIX}celery"},
     "*.render_*": {"queue": f"{CELERY_QUEUE_PREFIX}pdf"},
     "stats.tasks.*": {"queue": f"{CELERY_QUEUE_PREFIX}imports"},
     "*.import_*": {"queue": f"{CELERY_QUEUE_PREFIX}imports"},
