@@ -39,9 +39,10 @@ test: install system-deps lint
 	DJANGO_SETTINGS_MODULE=portal.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Load benchmark on PostgreSQL + Redis (database portal_bench): gunicorn, a Celery worker and locust for 60 s.
+# Load benchmark on PostgreSQL + Redis (database portal_bench): gunicorn, a Celery worker and locust, three
+# rounds of the portal's mix and the reference page (45 s each after a 10-s warm-up), about 8 minutes.
 bench: install
-	timeout --signal=TERM --kill-after=30 290 bash bench/run_bench.sh
+	timeout --signal=TERM --kill-after=30 720 bash bench/run_bench.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media

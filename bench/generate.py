@@ -5,7 +5,7 @@ Run by bench/run_bench.sh (`make bench`) against the database portal_bench, neve
 the order the PostgreSQL freeze triggers allow: RDD content is written while the RDDs are drafts, then the
 RDDs move forward one workflow step at a time (submitted, approvals, approved, transmitted). Idempotent:
 a database that already holds the dataset is left as it is. Writes bench/results/targets.json (what each
-account may open) for the locust scenario.
+account may open, and the persons' primary keys for the reference page) for the locust scenario.
 
     DJANGO_SETTINGS_MODULE=portal.settings DATABASE_URL=postgres://…/portal_bench python bench/generate.py
 """
@@ -257,8 +257,10 @@ def _generate() -> None:
 
 
 def _targets() -> dict:
-    """What each account opens: its commissions, their meetings and RDDs (pages the scenario requests)."""
-    targets = {"password": PASSWORD, "agents": {}, "presidents": {}}
+    """What each account opens: its commissions, their meetings and RDDs (pages the scenario requests), and the
+    persons whose primary keys the reference page gets."""
+    persons = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    targets = {"password": PASSWORD, "agents": {}, "presidents": {}, "persons": persons}
     rdds = Rdd.objects.select_related("meeting").order_by("meeting__date", "pk")
     meetings_by_commission: dict[int, list[int]] = {}
     for meeting_id, commission_id in Meeting.objects.values_list("pk", "commission_id").order_by("date"):

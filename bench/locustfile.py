@@ -10,6 +10,14 @@ coming session and the last ones (a Zipf law over recency: among a commission's 
 chosen a third of the time, the oldest 3 %); BENCH_ACCESS=uniform chooses any with the same chance, the worst
 case for the pages' cache (bench/run_bench.sh passes it on; the README gives both figures).
 
+The reference page (ReferenceUser, bench/views.py: ten `Person` gets and a 20-line template behind the same
+middleware and session) is measured in the same run, in rounds interleaved with the portal's mix, under the same
+users and pauses. bench/run_bench.sh names the user classes of each phase: `SecretariatAgent SectionPresident`
+for the portal's mix, `ReferenceUser` for the reference (without names, locust would mix all three).
+
+Each round's presidents are others (BENCH_ROUND: presidents 01–05 in round 1, 06–10 in round 2…), so that every
+round finds its 50 RDDs awaiting approval, as the first did; the dataset has 20 presidents, four rounds.
+
 Run by bench/run_bench.sh; bench/results/targets.json (written by bench/generate.py) says what each account
 may open, meetings and RDDs oldest first. Request names are the pages, so that locust's statistics are per page.
 """
@@ -28,7 +36,11 @@ TARGETS = json.loads((Path(__file__).parent / "results" / "targets.json").read_t
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 INBOX_RDD = re.compile(r'href="/rdd/(\d+)/approuver/"')
 AGENTS = itertools.cycle(sorted(TARGETS["agents"]))
-PRESIDENTS = itertools.cycle(sorted(TARGETS["presidents"]))
+# 20 users give 5 presidents (weights 3:1): round N starts with the president 5 × (N - 1) + 1.
+PRESIDENTS_PER_ROUND = 5
+_presidents = sorted(TARGETS["presidents"])
+_first = (int(os.environ.get("BENCH_ROUND", "1")) - 1) * PRESIDENTS_PER_ROUND % len(_presidents)
+PRESIDENTS = itertools.cycle(_presidents[_first:] + _presidents[:_first])
 UNIFORM = os.environ.get("BENCH_ACCESS", "recent") == "uniform"
 
 
@@ -138,6 +150,18 @@ class SectionPresident(PortalUser):
             name="approve",
             allow_redirects=False,
         )
+
+
+class ReferenceUser(PortalUser):
+    """The reference page: logged in through the same form, with the same pauses as the portal's users."""
+
+    accounts = AGENTS
+    kind = "agents"
+
+    @task
+    def reference(self) -> None:
+        ids = ",".join(str(pk) for pk in random.sample(TARGETS["persons"], 10))
+        self.client.get(f"/banc/reference/?ids={ids}", name="reference page")
 
 
 @events.quitting.add_listener
