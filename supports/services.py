@@ -10,6 +10,8 @@ renders once.
 
 import hashlib
 import logging
+import re
+from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissions.meetings.models import Meeting
+from decisions.models import Rdd, TrailEntry
 from portal.jobs import Jobs, dispatch
 
 from . import conf
@@ -26,6 +29,7 @@ from .models import SupportRender
 from .pdf import render_pdf
 
 logger = logging.getLogger(__name__)
+security_logger = logging.getLogger("portal.security")
 
 IN_PROGRESS = (SupportRender.Status.PENDING, SupportRender.Status.RUNNING)
 
@@ -74,8 +78,8 @@ def support_request(
     with transaction.atomic():
         # Requests for one meeting are serialised on its row: two clicks make one rendering.
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        ready = last_ready(meeting, kind=kind, version=version)
-        if ready is not None and (ready.inputs_hash == digest or is_transmitted_rdd_document(ready)):
+        ready = _reusable(meeting, kind=kind, version=version, digest=digest)
+        if ready is not None:
             return ready, False
         running = SupportRender.objects.filter(
             meeting=meeting, kind=kind, version=version, inputs_hash=digest, status__in=IN_PROGRESS
@@ -92,6 +96,39 @@ def support_request(
     render.refresh_from_db()  # an eager task has already run
     render.dispatch = outcome
     return render, True
+
+
+def _reusable(meeting: Meeting, *, kind: str, version: str, digest: str) -> SupportRender | None:
+    """The ready rendering a request gets instead of a new one, if any.
+
+    A transmitted RDD's document is its recorded one, whatever its data say now; until it is recorded (the
+    transmission's job failed), a request renders and seals it anew. Any other document: the last ready
+    rendering of unchanged data.
+    """
+    if kind == SupportRender.Kind.RDD and version == SupportRender.Version.FINAL:
+        rdd = _transmitted_rdd(meeting)
+        if rdd is not None:
+            return None if _awaiting_document(meeting) is not None else rdd_document(rdd)
+    ready = last_ready(meeting, kind=kind, version=version)
+    return ready if ready is not None and ready.inputs_hash == digest else None
+
+
+def rdd_document(rdd: Rdd) -> SupportRender | None:
+    """The stored document of a transmitted RDD: the rendering whose SHA-256 its trail records."""
+    entry = TrailEntry.objects.filter(rdd=rdd, action=TrailEntry.Action.DOCUMENT).first()
+    if entry is None:
+        return None
+    return (
+        SupportRender.objects.filter(
+            meeting_id=rdd.meeting_id,
+            kind=SupportRender.Kind.RDD,
+            version=SupportRender.Version.FINAL,
+            status=SupportRender.Status.READY,
+            sha256=recorded_sha256(entry),
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 # The rendering is one WeasyPrint call with no heartbeat inside: a running rendering is stale once the task's
@@ -116,8 +153,10 @@ def support_render(*, render_id: int) -> SupportRender | None:
     render = SupportRender.objects.select_related("meeting__commission").get(pk=render_id)
     try:
         context, digest = support_build(render.meeting, kind=render.kind, version=render.version)
+        # The transmitted RDD's document is rendered anew and sealed, never a copy of a working rendering.
+        awaiting = _awaiting_document(render.meeting) if _is_rdd_final(render) else None
         previous = last_ready(render.meeting, kind=render.kind, version=render.version, exclude=render.pk)
-        if previous is not None and previous.inputs_hash == digest:
+        if awaiting is None and previous is not None and previous.inputs_hash == digest:
             fields = {
                 "file": previous.file.name,
                 "sha256": previous.sha256,
@@ -126,18 +165,19 @@ def support_render(*, render_id: int) -> SupportRender | None:
             }
         else:
             result = render_pdf(context)
+            pdf = result.pdf
             render.inputs_hash = digest
-            render.file.save("support.pdf", ContentFile(result.pdf), save=False)
+            render.file.save("support.pdf", ContentFile(pdf), save=False)
             fields = {
                 "file": render.file.name,
-                "sha256": hashlib.sha256(result.pdf).hexdigest(),
+                "sha256": hashlib.sha256(pdf).hexdigest(),
                 "page_count": result.page_count,
                 "render_seconds": round(result.seconds, 3),
             }
         with transaction.atomic():
             JOBS.finish(render.pk, inputs_hash=digest, finished_at=timezone.now(), **fields)
             render.refresh_from_db()
-            _record_rdd_document(render)
+            _record_rdd_document(render, awaiting)
     except SoftTimeLimitExceeded:
         JOBS.fail(
             render.pk,
@@ -151,9 +191,7 @@ def support_render(*, render_id: int) -> SupportRender | None:
     return render
 
 
-def _transmitted_rdd(meeting: Meeting):
-    from decisions.models import Rdd
-
+def _transmitted_rdd(meeting: Meeting) -> Rdd | None:
     return (
         Rdd.objects.filter(meeting=meeting, status__in=(Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED))
         .order_by("-version")
@@ -161,29 +199,165 @@ def _transmitted_rdd(meeting: Meeting):
     )
 
 
+# How rdd_record_document writes the SHA-256 in the DOCUMENT entry's note (an entry covered by the chain).
+_RECORDED_SHA256 = re.compile(r"SHA-256 : ([0-9a-f]{64})")
+
+
+def recorded_sha256(entry: TrailEntry) -> str:
+    """The SHA-256 of the RDD's document as its trail's DOCUMENT entry records it ("" if unreadable)."""
+    found = _RECORDED_SHA256.search(entry.note)
+    return found.group(1) if found else ""
+
+
+def recorded_documents(meeting: Meeting) -> dict[str, Rdd]:
+    """The SHA-256 recorded in the trails of the meeting's RDDs, each with its RDD (one per transmitted version)."""
+    entries = TrailEntry.objects.filter(rdd__meeting=meeting, action=TrailEntry.Action.DOCUMENT).select_related("rdd")
+    return {recorded_sha256(entry): entry.rdd for entry in entries}
+
+
+def _is_rdd_final(render: SupportRender) -> bool:
+    return render.kind == SupportRender.Kind.RDD and render.version == SupportRender.Version.FINAL
+
+
 def is_transmitted_rdd_document(render: SupportRender) -> bool:
-    """The RDD document of a transmitted RDD is rendered once and stored unchanged: never rendered again."""
-    return (
-        render.kind == SupportRender.Kind.RDD
-        and render.version == SupportRender.Version.FINAL
-        and _transmitted_rdd(render.meeting) is not None
+    """The document of a transmitted RDD: rendered and sealed once, its SHA-256 recorded in the RDD's trail.
+
+    A rendering of the RDD made before its transmission (a working copy) is not: its hash is in no trail.
+    """
+    return _is_rdd_final(render) and bool(render.sha256) and render.sha256 in recorded_documents(render.meeting)
+
+
+def _awaiting_document(meeting: Meeting) -> Rdd | None:
+    """The meeting's transmitted RDD whose document is not recorded yet (rendered and sealed by the next job)."""
+    rdd = _transmitted_rdd(meeting)
+    if rdd is None or TrailEntry.objects.filter(rdd=rdd, action=TrailEntry.Action.DOCUMENT).exists():
+        return None
+    return rdd
+
+
+def _record_rdd_document(render: SupportRender, rdd: Rdd | None) -> None:
+    """Write the SHA-256 of a transmitted RDD's document in the RDD's trail (once)."""
+    if rdd is None:
+        return
+    from decisions.services import rdd_record_document
+
+    rdd_record_document(rdd=rdd, sha256=render.sha256, page_count=render.page_count)
+
+
+# The stored document checked against its trail
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """A stored RDD document against the SHA-256 its RDD's trail records: `actual` is "" when the file is gone."""
+
+    render: SupportRender
+    rdd: Rdd
+    expected: str
+    actual: str
+
+    @property
+    def intact(self) -> bool:
+        return self.actual == self.expected
+
+    @property
+    def reason(self) -> str:
+        if self.intact:
+            return ""
+        if not self.actual:
+            return "le fichier stocké est introuvable"
+        return "le fichier stocké ne correspond plus à l'empreinte SHA-256 enregistrée au journal"
+
+
+def _file_sha256(render: SupportRender) -> str:
+    try:
+        with render.file.open("rb") as stored:
+            digest = hashlib.sha256()
+            for chunk in stored.chunks():
+                digest.update(chunk)
+    except (FileNotFoundError, OSError, ValueError):
+        return ""
+    return digest.hexdigest()
+
+
+def rdd_document_check(render: SupportRender) -> DocumentCheck | None:
+    """The check of a transmitted RDD's document (its bytes read again); None for any other rendering."""
+    if not _is_rdd_final(render) or not render.sha256:
+        return None
+    rdd = recorded_documents(render.meeting).get(render.sha256)
+    if rdd is None:
+        return None
+    return DocumentCheck(render=render, rdd=rdd, expected=render.sha256, actual=_file_sha256(render))
+
+
+@dataclass(frozen=True)
+class MissingDocument:
+    """An RDD whose trail records a document that no stored rendering carries any more."""
+
+    rdd: Rdd
+    expected: str
+    reason: str = "aucun document stocké ne porte l'empreinte SHA-256 enregistrée au journal"
+
+
+def rdd_documents_verify() -> list[DocumentCheck | MissingDocument]:
+    """Every RDD document recorded in a trail, read again from storage: the ones missing or altered."""
+    problems: list[DocumentCheck | MissingDocument] = []
+    entries = (
+        TrailEntry.objects.filter(action=TrailEntry.Action.DOCUMENT)
+        .select_related("rdd__meeting__commission")
+        .order_by("rdd_id")
+    )
+    for entry in entries.iterator(chunk_size=200):
+        expected = recorded_sha256(entry)
+        renders = SupportRender.objects.filter(
+            meeting_id=entry.rdd.meeting_id,
+            kind=SupportRender.Kind.RDD,
+            version=SupportRender.Version.FINAL,
+            status=SupportRender.Status.READY,
+            sha256=expected,
+        ).order_by("pk")
+        found = False
+        for render in renders:
+            found = True
+            check = DocumentCheck(render=render, rdd=entry.rdd, expected=expected, actual=_file_sha256(render))
+            if not check.intact:
+                problems.append(check)
+        if not found:
+            problems.append(MissingDocument(rdd=entry.rdd, expected=expected))
+    return problems
+
+
+def documents_problems_lines(sender=None, **kwargs) -> list[str]:
+    """The problems of rdd_documents_verify in French, one line each (answers verify_trails' signal)."""
+    lines = []
+    for problem in rdd_documents_verify():
+        rdd = problem.rdd
+        where = f"{rdd.meeting.commission.name}, séance du {rdd.meeting.date:%d/%m/%Y}, version {rdd.version}"
+        stored = f", rendu {problem.render.pk}" if isinstance(problem, DocumentCheck) else ""
+        lines.append(f"{where} (relevé {rdd.pk}{stored}) : document PDF : {problem.reason}.")
+    return lines
+
+
+def log_document_refused(check: DocumentCheck, *, user_label: str, address: str) -> None:
+    security_logger.error(
+        "rdd document refused: render %s of RDD %s: %s (expected sha256 %s, found %s) user=%s ip=%s",
+        check.render.pk,
+        check.rdd.pk,
+        check.reason,
+        check.expected,
+        check.actual or "-",
+        user_label,
+        address,
     )
 
 
-def _record_rdd_document(render: SupportRender) -> None:
-    """Write the SHA-256 of a transmitted RDD's document in the RDD's trail (once)."""
-    if not is_transmitted_rdd_document(render):
-        return
-    from decisions.models import TrailEntry
-    from decisions.services import rdd_record_document
-
-    rdd = _transmitted_rdd(render.meeting)
-    if not TrailEntry.objects.filter(rdd=rdd, action=TrailEntry.Action.DOCUMENT).exists():
-        rdd_record_document(rdd=rdd, sha256=render.sha256, page_count=render.page_count)
-
-
 def rdd_document_on_transmission(sender, rdd, **kwargs) -> None:
-    """Render the RDD's own PDF when it is transmitted (the task runs once the transmission commits)."""
+    """Render the RDD's own PDF when it is transmitted (the task runs once the transmission commits).
+
+    Called inside the transmission's transaction: without a usable seal certificate the transmission is refused
+    and rolled back, e-mails included. A failure after the commit (rendering, time-stamping authority) leaves the
+    RDD transmitted and its document job failed, in French, done again by "Générer le support".
+    """
     transaction.on_commit(
         lambda: support_request(
             meeting=rdd.meeting, kind=SupportRender.Kind.RDD, version=SupportRender.Version.FINAL, user=None

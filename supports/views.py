@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from commissions.composition.access import can_manage, commission_for
 from commissions.meetings.models import Meeting
+from portal.security import client_address, user_label
 
 from . import services
 from .forms import GenerateForm
@@ -98,6 +99,16 @@ def support_download(request, slug, meeting_id, render_id):
         # Members read an RDD once it is transmitted, like its page in the decisions app.
         if not services.is_transmitted_rdd_document(stored):
             raise Http404("Document introuvable.")
+    check = services.rdd_document_check(stored)
+    if check is not None and not check.intact:
+        # The stored file is no longer the one whose SHA-256 the trail records: never served.
+        services.log_document_refused(check, user_label=user_label(request), address=client_address(request))
+        return render(
+            request,
+            "supports/document_refused.html",
+            {"commission": commission, "meeting": meeting, "check": check, "nav": "commissions"},
+            status=409,
+        )
     prefix = "rdd" if stored.kind == SupportRender.Kind.RDD else "support"
     filename = f"{prefix}-{commission.slug}-{meeting.date:%Y-%m-%d}-{stored.version}.pdf"
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
