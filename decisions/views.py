@@ -7,7 +7,6 @@ decisions.content (a draft's content).
 """
 
 import datetime
-import hashlib
 import ipaddress
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from portal import generations
 from portal.forms import bootstrap
 
 from . import content, selectors, services
+from .facts import facts_display, rdd_facts
 from .forms import (
     ApproveForm,
     CommitmentForm,
@@ -190,6 +190,8 @@ def rdd_detail(request, rdd_id):
                 "can_manage": manage,
                 "trail": trail,
                 "trail_check": trail_verify(loaded, entries=trail, loaded=True),
+                # What the RDD states about its session: its snapshot once submitted (decisions.facts).
+                "facts": facts_display(rdd_facts(loaded)),
                 "validate_form": (
                     bootstrap(ValidateForm(rdd=loaded)) if manage and rdd.status == Rdd.Status.TRANSMITTED else None
                 ),
@@ -216,7 +218,8 @@ def rdd_detail(request, rdd_id):
             request,
             "decisions/_detail_body.html",
             scopes=generations.rdd_scopes(commission.pk),
-            key=f"{rdd.pk}:{int(manage)}",
+            what=rdd.pk,
+            vary_on={"manage": manage},
             context=body,
         ),
     }
@@ -303,12 +306,12 @@ def transmitted(request):
         return {"rdds": Paginator(rdds, TRANSMITTED_PER_PAGE).get_page(page_number), "query": query}
 
     # Kept until an RDD's or a meeting's row, a composition or an account changes (portal.generations), for the day.
-    search = hashlib.sha256(f"{query}\n{page_number}".encode()).hexdigest()[:32]
     html = generations.fragment(
         request,
         "decisions/_transmitted_content.html",
         scopes=[generations.COMPOSITION, generations.ACCOUNTS, generations.RDD_LISTS],
-        key=f"{request.user.pk}:{datetime.date.today().isoformat()}:{search}",
+        what="transmitted",
+        vary_on={"user": request.user.pk, "day": datetime.date.today(), "query": query, "page": page_number},
         context=page_context,
     )
     return render(request, "decisions/transmitted.html", {"content": html, "nav": "transmitted"})
@@ -511,7 +514,9 @@ def approve(request, rdd_id):
             target=reverse("decisions:inbox"),
         )
     context = _content_context(rdd)
-    context.update({"form": form, "sections": sections, "nav": "inbox"})
+    context.update(
+        {"form": form, "sections": sections, "facts": facts_display(rdd_facts(context["rdd"])), "nav": "inbox"}
+    )
     return render(request, "decisions/approve.html", context)
 
 

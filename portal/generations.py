@@ -15,12 +15,15 @@ A write that bypasses the ORM's signals (a restore, a bulk load) calls `bump_all
 changed appears when the cached entries expire (`PAGE_CACHE_TIMEOUT`, 5 minutes).
 
     watch("composition", Mandate, Seat, m2m=[Commission.agents.through])    # in an AppConfig.ready()
-    html = fragment(request, "commissions/_meeting_content.html", scopes=meeting_scopes(pk), key=..., context=...)
+    html = fragment(request, "commissions/_meeting_content.html", scopes=meeting_scopes(pk), what=meeting.pk,
+                    vary_on={"manage": manage}, context=...)
 """
 
+import datetime
+import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from asgiref.local import Local
 from django.conf import settings
@@ -203,26 +206,66 @@ def cached(key: str, *, scopes: Iterable[str], compute: Callable[[], object], ti
     return cached_many([(key, compute)], scopes=scopes, timeout=timeout)[0]
 
 
+Varies = Mapping[str, object]
+
+
+def _vary_text(value: object) -> str:
+    """One thing a fragment varies on, as a short key part: free text (a search) hashed, sets sorted."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, set | frozenset | list | tuple):
+        return ",".join(sorted(_vary_text(item) for item in value))
+    text = "" if value is None else str(value)
+    if len(text) > 40 or not text.replace("-", "").replace("_", "").isalnum():
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+    return text
+
+
+def fragment_key(template_name: str, what: object, vary_on: Varies) -> str:
+    """The one place a fragment's key is built: the template, what it shows, then what varies with the reader,
+    by name (so that two views cannot build the same key for different readers by accident)."""
+    parts = [f"{name}={_vary_text(value)}" for name, value in sorted(vary_on.items())]
+    return ":".join(["fragment", template_name, _vary_text(what), *parts])
+
+
 def fragment(
-    request, template_name: str, *, scopes: Iterable[str], key: str, context: Callable[[], dict]
+    request,
+    template_name: str,
+    *,
+    scopes: Iterable[str],
+    what: object,
+    vary_on: Varies,
+    context: Callable[[], dict],
 ) -> SafeString:
-    """A part of a page rendered once per `key` and generation of `scopes`, then read from the cache.
+    """A part of a page about `what` (an object's id), rendered once per reader's `vary_on` and generation of
+    `scopes`, then read from the cache.
 
-    `context()` is called only when the fragment is rendered. The template sees that context alone (no
-    request, no context processors); its {% csrf_token %} is the request's own token, put in at each request.
-    Everything the fragment shows must come from the scopes' models or be part of `key`.
+    `vary_on` names everything the fragment shows that depends on the reader or the request (roles, the
+    secretariat's actions, the day, a search): `{"manage": True, "day": today}`. `context()` is called only
+    when the fragment is rendered. The template sees that context alone (no request, no context processors);
+    its {% csrf_token %} is the request's own token, put in at each request. Everything the fragment shows must
+    come from the scopes' models, `what` or `vary_on`.
     """
-    return fragments(request, scopes=scopes, parts=[(template_name, key, context)])[0]
+    return fragments(request, scopes=scopes, parts=[(template_name, what, vary_on, context)])[0]
 
 
-def fragments(request, *, scopes: Iterable[str], parts: list[tuple[str, str, Callable[[], dict]]]) -> list[SafeString]:
-    """Several fragments of one page (template, key, context each, as `fragment`), read in one round trip."""
+Part = tuple[str, object, Varies, Callable[[], dict]]
+
+
+def fragments(request, *, scopes: Iterable[str], parts: list[Part]) -> list[SafeString]:
+    """Several fragments of one page ((template, what, vary_on, context) each, as `fragment`), read in one round
+    trip."""
 
     def render(template_name: str, context: Callable[[], dict]) -> Callable[[], str]:
         return lambda: render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER})
 
     texts = cached_many(
-        [(f"fragment:{template_name}:{key}", render(template_name, context)) for template_name, key, context in parts],
+        [
+            (fragment_key(template_name, what, vary_on), render(template_name, context))
+            for template_name, what, vary_on, context in parts
+        ],
         scopes=scopes,
     )
     return [

@@ -1,7 +1,6 @@
 """The commission pages: list, composition and presidency, and their forms."""
 
 import datetime
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -87,12 +86,12 @@ def commission_list(request):
 
     # Kept until a commission, a mandate or an account changes (portal.generations); the date is in the key
     # because mandates start and end with the days.
-    search = hashlib.sha256(f"{query}\n{page_number}".encode()).hexdigest()[:32]
     html = generations.fragment(
         request,
         "commissions/_list_content.html",
         scopes=[generations.COMPOSITION, generations.ACCOUNTS],
-        key=f"{request.user.pk}:{datetime.date.today().isoformat()}:{search}",
+        what="list",
+        vary_on={"user": request.user.pk, "day": datetime.date.today(), "query": query, "page": page_number},
         context=content,
     )
     return render(request, "commissions/list.html", {"content": html, "nav": "commissions"})
@@ -145,15 +144,19 @@ def commission_detail(request, slug):
     # Today's composition, or the one of the last day it changed before the date asked (one composition may
     # span years of dates): the same cached rendering for all its days.
     composed_on = today if is_today else composition_changed_on(commission, day)
-    reader = f"{commission.pk}:{','.join(sorted(roles))}"
     # Rendered once, then read in one round trip until a composition changes (portal.generations).
     top_html, sections_html, changes_html = generations.fragments(
         request,
         scopes=[generations.COMPOSITION],
         parts=[
-            ("commissions/_detail_top.html", f"{reader}:{today.isoformat()}", top),
-            ("commissions/_detail_sections.html", f"{reader}:{composed_on}:{int(is_today)}", sections),
-            ("commissions/_detail_changes.html", str(commission.pk), changes),
+            ("commissions/_detail_top.html", commission.pk, {"roles": roles, "day": today}, top),
+            (
+                "commissions/_detail_sections.html",
+                commission.pk,
+                {"roles": roles, "composed_on": composed_on, "today": is_today},
+                sections,
+            ),
+            ("commissions/_detail_changes.html", commission.pk, {}, changes),
         ],
     )
     context = {

@@ -188,7 +188,8 @@ def meeting_detail(request, slug, meeting_id):
             generations.MEETINGS,
             generations.part_of(generations.MEETINGS, commission.pk),
         ],
-        key=f"{meeting.pk}:{int(manage)}",
+        what=meeting.pk,
+        vary_on={"manage": manage},
         context=content,
     )
     return render(
