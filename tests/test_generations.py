@@ -1,5 +1,6 @@
 """Cached parts of pages (portal.generations): served from the cache, never stale, never another user's."""
 
+import datetime
 import io
 import logging
 import re
@@ -180,3 +181,15 @@ def test_with_the_cache_server_down_the_pages_are_served_and_current(client, ali
         mandate.person.save()  # the token cannot be replaced: logged, the save goes through
         assert "MARTIN Anne" in _page(client, commission)
     assert "Error while reading from 127.0.0.1:9" in caplog.text or "Connection refused" in caplog.text
+
+
+def test_a_fragments_key_names_each_thing_it_varies_on():
+    key = generations.fragment_key("decisions/_detail_body.html", 12, {"manage": True})
+    assert key == "fragment:decisions/_detail_body.html:12:manage=1"
+    assert key != generations.fragment_key("decisions/_detail_body.html", 12, {"manage": False})
+    # The order of the names does not matter; sets are sorted; free text (a search) is hashed, never kept as typed.
+    assert generations.fragment_key("t", 1, {"roles": {"membre", "agent"}, "day": datetime.date(2026, 12, 6)}) == (
+        "fragment:t:1:day=2026-12-06:roles=agent,membre"
+    )
+    searched = generations.fragment_key("t", "list", {"query": "Côte-d'Or : PERFADOM"})
+    assert "PERFADOM" not in searched and len(searched.rsplit("=", 1)[1]) == 24
