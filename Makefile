@@ -23,6 +23,7 @@ system-deps:
 
 demo: install system-deps
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py demo_seal
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	$(DEMO_ENV) $(BIN)/python manage.py demo_otp
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000

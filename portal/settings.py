@@ -180,6 +180,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# The portal's electronic seal on each transmitted RDD document (supports.seal, PAdES with pyHanko): a PEM
+# certificate and key (SEAL_CERT_FILE, SEAL_KEY_FILE, SEAL_KEY_PASSPHRASE) or a PKCS#12 file
+# (SEAL_PKCS12_FILE, SEAL_PKCS12_PASSPHRASE); SEAL_CA_FILES: the issuing chain, embedded in the signature and
+# trusted by the "Vérifier un relevé" page. Without them a transmission is refused. TSA_URL: an RFC 3161
+# time-stamping authority (PAdES B-T; B-B without it). With DEBUG the demo certificate of `manage.py demo_seal`.
+SEAL_DEMO_DIR = BASE_DIR / "var" / "seal"
+SEAL_CERT_FILE = env.str("SEAL_CERT_FILE", default=str(SEAL_DEMO_DIR / "seal-cert.pem") if DEBUG else "")
+SEAL_KEY_FILE = env.str("SEAL_KEY_FILE", default=str(SEAL_DEMO_DIR / "seal-key.pem") if DEBUG else "")
+SEAL_KEY_PASSPHRASE = env.str("SEAL_KEY_PASSPHRASE", default="")
+SEAL_PKCS12_FILE = env.str("SEAL_PKCS12_FILE", default="")
+SEAL_PKCS12_PASSPHRASE = env.str("SEAL_PKCS12_PASSPHRASE", default="")
+SEAL_CA_FILES = env.list("SEAL_CA_FILES", default=[])
+TSA_URL = env.str("TSA_URL", default="")
+# Largest PDF the "Vérifier un relevé" page reads.
+VERIFY_UPLOAD_MAX_SIZE = env.int("VERIFY_UPLOAD_MAX_MB", default=20) * 1024 * 1024
+
 # Cache: Redis when CACHE_URL (or REDIS_URL) is set, shared by every web node; per-process memory otherwise.
 CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 # Every key starts with the release (portal.release): a deployment never reads the previous release's parts.

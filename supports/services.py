@@ -20,10 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissions.meetings.models import Meeting
-from decisions.models import Rdd, TrailEntry
+from decisions.models import Rdd, TrailEntry, WorkflowError
 from portal.jobs import Jobs, dispatch
 
-from . import conf
+from . import conf, seal
 from .context import inputs_hash, support_context
 from .models import SupportRender
 from .pdf import render_pdf
@@ -165,7 +165,7 @@ def support_render(*, render_id: int) -> SupportRender | None:
             }
         else:
             result = render_pdf(context)
-            pdf = result.pdf
+            pdf = result.pdf if awaiting is None else seal.rdd_seal(result.pdf, rdd=awaiting)
             render.inputs_hash = digest
             render.file.save("support.pdf", ContentFile(pdf), save=False)
             fields = {
@@ -352,15 +352,21 @@ def log_document_refused(check: DocumentCheck, *, user_label: str, address: str)
 
 
 def rdd_document_on_transmission(sender, rdd, **kwargs) -> None:
-    """Render the RDD's own PDF when it is transmitted (the task runs once the transmission commits).
+    """Render and seal the RDD's own PDF when it is transmitted (the task runs once the transmission commits).
 
     Called inside the transmission's transaction: without a usable seal certificate the transmission is refused
     and rolled back, e-mails included. A failure after the commit (rendering, time-stamping authority) leaves the
     RDD transmitted and its document job failed, in French, done again by "Générer le support".
     """
+    try:
+        seal.seal_ready()
+    except seal.SealUnavailable as error:
+        logger.error("Transmission du relevé %s refusée : %s", rdd.pk, error)
+        raise WorkflowError(str(error)) from error
     transaction.on_commit(
         lambda: support_request(
             meeting=rdd.meeting, kind=SupportRender.Kind.RDD, version=SupportRender.Version.FINAL, user=None
         ),
         robust=True,  # a failed rendering shows on the supports page; it never undoes the transmission
     )
+

@@ -74,6 +74,20 @@ def _empty_cache():
     portal_cache.reset_breakers()  # a test that broke a cache on purpose leaves no open breaker behind
 
 
+@pytest.fixture(scope="session", autouse=True)
+def seal_certificate(tmp_path_factory):
+    """The portal's seal, issued by a throw-away CA (tests/supports/seal_ca.py): every transmission seals its RDD
+    document as in production, where no certificate means no transmission."""
+    from django.test import override_settings
+
+    from tests.supports.seal_ca import make_ca, seal_settings
+
+    ca = make_ca(tmp_path_factory.mktemp("seal"))
+    cert_file, key_file = ca.issue("Portail des commissions - cachet de test")
+    with override_settings(**seal_settings(ca, cert_file, key_file)):
+        yield ca
+
+
 @pytest.fixture
 def frozen_today():
     """The clock stopped on 22/11/2026 at noon in Paris."""
