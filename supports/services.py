@@ -370,3 +370,46 @@ def rdd_document_on_transmission(sender, rdd, **kwargs) -> None:
         robust=True,  # a failed rendering shows on the supports page; it never undoes the transmission
     )
 
+
+# "Vérifier un relevé": a PDF recognised by its SHA-256 against the trails
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What the portal says of an uploaded PDF: the transmitted RDD it is (if any), its stored copy, its seal."""
+
+    sha256: str
+    rdd: Rdd | None
+    transmitted_at: object = None
+    stored: DocumentCheck | None = None
+    seal: "seal.SealCheck | None" = None
+
+
+def rdd_document_identify(*, data: bytes, user) -> Identification:
+    """The transmitted RDD whose trail records this document's SHA-256, among the commissions the user sees.
+
+    Another commission's RDD is answered as unknown, like any file: the page reveals nothing beyond the user's
+    commissions.
+    """
+    from commissions.composition.models import Commission
+
+    digest = hashlib.sha256(data).hexdigest()
+    entry = (
+        TrailEntry.objects.filter(
+            action=TrailEntry.Action.DOCUMENT,
+            note__endswith=f"SHA-256 : {digest}",
+            rdd__status__in=(Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED),
+            rdd__meeting__commission__in=Commission.objects.visible_to(user),
+        )
+        .select_related("rdd__meeting__commission")
+        .first()
+    )
+    check = seal.seal_validate(data)
+    if entry is None:
+        return Identification(sha256=digest, rdd=None, seal=check)
+    rdd = entry.rdd
+    stored = rdd_document(rdd)
+    stored_check = (
+        DocumentCheck(render=stored, rdd=rdd, expected=digest, actual=_file_sha256(stored)) if stored else None
+    )
+    return Identification(sha256=digest, rdd=rdd, transmitted_at=rdd.transmitted_at, stored=stored_check, seal=check)

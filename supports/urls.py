@@ -5,6 +5,7 @@ from . import views
 app_name = "supports"
 
 urlpatterns = [
+    path("verifier-un-releve/", views.rdd_verify, name="rdd_verify"),
     path("<slug:slug>/seances/<int:meeting_id>/", views.meeting_supports, name="meeting_supports"),
     path("<slug:slug>/seances/<int:meeting_id>/generer/", views.support_generate, name="support_generate"),
     path(

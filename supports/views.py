@@ -7,17 +7,18 @@ secretariat generates.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from commissions.composition.access import can_manage, commission_for
+from commissions.composition.models import Commission
 from commissions.meetings.models import Meeting
 from portal.security import client_address, user_label
 
 from . import services
-from .forms import GenerateForm
+from .forms import GenerateForm, VerifyForm
 from .models import SupportRender
 
 
@@ -112,3 +113,18 @@ def support_download(request, slug, meeting_id, render_id):
     prefix = "rdd" if stored.kind == SupportRender.Kind.RDD else "support"
     filename = f"{prefix}-{commission.slug}-{meeting.date:%Y-%m-%d}-{stored.version}.pdf"
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rdd_verify(request):
+    """ "Vérifier un relevé": an uploaded PDF recognised (or not) as a transmitted RDD of the user's commissions."""
+    if not Commission.objects.visible_to(request.user).exists():
+        raise PermissionDenied("Cette page est réservée aux membres et au secrétariat d'une commission.")
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
+        upload.seek(0)
+        result = services.rdd_document_identify(data=upload.read(), user=request.user)
+    return render(request, "supports/verify.html", {"form": form, "result": result, "nav": "verify"})
