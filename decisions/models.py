@@ -86,6 +86,9 @@ class Rdd(models.Model):
         related_name="validated_rdds",
         editable=False,
     )
+    # What the RDD states about its session (decisions.facts), kept from its submission on: written with the status
+    # by the submission, frozen with the rest of the row (migration 0002's trigger).
+    facts = models.JSONField("faits consignés", default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = "relevé de décisions"
@@ -121,7 +124,8 @@ class Rdd(models.Model):
 
     def __str__(self) -> str:
         suffix = f" (version {self.version})" if self.version > 1 else ""
-        return f"Relevé de décisions de la séance du {self.meeting.date:%d/%m/%Y}{suffix} — {self.meeting.commission}"
+        commission = self.facts.get("commission") or self.meeting.commission
+        return f"Relevé de décisions de la séance du {self.stated_date:%d/%m/%Y}{suffix} — {commission}"
 
     def get_absolute_url(self) -> str:
         return reverse("decisions:detail", args=[self.pk])
@@ -137,6 +141,13 @@ class Rdd(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    @property
+    def stated_date(self) -> datetime.date:
+        """The session's date as the RDD states it: its snapshot's once submitted, the meeting's otherwise."""
+        if self.is_frozen and self.facts.get("date"):
+            return datetime.date.fromisoformat(self.facts["date"])
+        return self.meeting.date
 
     def status_in_db(self) -> str | None:
         return Rdd.objects.filter(pk=self.pk).values_list("status", flat=True).first()
@@ -296,6 +307,22 @@ class Approval(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_on = models.DateField("approuvé le")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The hash of the content the president saw and approved (decisions.trail.approval_hash), in its format.
+    content_hash = models.CharField("empreinte du contenu approuvé", max_length=64, blank=True, editable=False)
+    format_version = models.PositiveSmallIntegerField("format du contenu", null=True, blank=True, editable=False)
+    # The president in office on the session's date, when they left office before approving and their successor,
+    # the section's current president, approved instead.
+    successor_of = models.ForeignKey(
+        Person,
+        verbose_name="en qualité de successeur de",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    # The approver as the approval states them (decisions.facts.approval_facts): civility, name, role, successor.
+    facts = models.JSONField("faits consignés", default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = "approbation"
@@ -356,6 +383,9 @@ class TrailEntry(models.Model):
     ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
     note = models.TextField("remarque", blank=True)
     content_hash = models.CharField("empreinte du contenu", max_length=64)
+    # The shape of the canonical content that `content_hash` covers (decisions.trail.CONTENT_FORMATS); an entry is
+    # verified with its own format's function.
+    format_version = models.PositiveSmallIntegerField("format du contenu", default=1)
     previous_hash = models.CharField("empreinte précédente", max_length=64)
     entry_hash = models.CharField("empreinte", max_length=64, unique=True)
 

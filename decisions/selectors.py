@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from commissions.composition.models import Commission, SectionKind, SectionPresidency
 from commissions.meetings.models import Meeting
 
+from .facts import approval_facts
 from .models import Approval, Commitment, CommitmentUpdate, Decision, ItemRecord, Question, Rdd, ValidationVote
 
 # An RDD that a newer version replaces no longer counts (its rows were copied into the new version).
@@ -110,7 +111,10 @@ def rdd_with_content(queryset: QuerySet[Rdd]) -> QuerySet[Rdd]:
         Prefetch("commitments", queryset=Commitment.objects.order_by("position", "id")),
         Prefetch("commitment_updates", queryset=CommitmentUpdate.objects.select_related("commitment")),
         Prefetch("questions", queryset=Question.objects.order_by("position", "id")),
-        Prefetch("approvals", queryset=Approval.objects.select_related("person").order_by("approved_on", "id")),
+        Prefetch(
+            "approvals",
+            queryset=Approval.objects.select_related("person", "successor_of").order_by("approved_on", "id"),
+        ),
     )
 
 
@@ -208,29 +212,16 @@ def approval_lines(rdd: Rdd) -> list[str]:
     """The approval block as the documents write it: "Approuvé le 14/04/2025 par la Présidente, Mme KERN Colette".
 
     Président(e) or Vice-Président(e) of the commission: the presidency of the year of the session, whenever
-    the approval came (a 2025 session approved in January 2026 keeps its 2025 president).
+    the approval came (a 2025 session approved in January 2026 keeps its 2025 president). An approval states its
+    approver as they were (`Approval.facts`); one given before approvals kept them reads the directory.
     """
-    from commissions.composition.presidency import PresidencyUnknown, presidency_for
-
-    commission = rdd.meeting.commission
-    approvals = list(rdd.approvals.all())
-    presiding_section = None
-    if approvals:  # the same for every approval: asked once
-        try:
-            presiding_section = presidency_for(commission, on=rdd.meeting.date).president_section
-        except PresidencyUnknown:
-            pass
     lines = []
-    for approval in approvals:
-        feminine = approval.person.civility == "Mme"
-        if presiding_section is not None:
-            presiding = presiding_section == approval.section
-            title = "Président" if presiding else "Vice-Président"
-            role = f"la {title}e" if feminine else f"le {title}"
-        else:
-            presiding = approval.section == SectionKind.SOCIAL
-            title = "la présidente" if feminine else "le président"
-            role = f"{title} de la {SectionKind(approval.section).label.lower()}"
-        line = f"Approuvé le {approval.approved_on:%d/%m/%Y} par {role}, {approval.person.display_name}"
-        lines.append((not presiding, line))
+    for approval in rdd.approvals.all():
+        facts = approval.facts or approval_facts(
+            rdd=rdd, section=approval.section, person=approval.person, successor_of=approval.successor_of
+        )
+        line = f"Approuvé le {approval.approved_on:%d/%m/%Y} par {facts['title']}, {facts['name']}"
+        if facts.get("successor_of"):
+            line += f", en qualité de successeur de {facts['successor_of']['name']}"
+        lines.append((not facts["presiding"], line))
     return [line for _, line in sorted(lines)]

@@ -19,11 +19,12 @@ from commissions.meetings.models import Meeting
 from portal.formats import date_short
 
 from .content import content_copy, is_frozen_db_error, item_records_sync, rdd_locked
+from .facts import approval_facts, rdd_facts_read
 from .models import Approval, Rdd, TrailEntry, ValidationVote, WorkflowError
 from .presidents import current_presidencies, president_sections, section_label
 from .signals import rdd_transmitted
 from .tasks import notify_rdd_event
-from .trail import trail_write
+from .trail import CONTENT_FORMAT, approval_hash, trail_write
 
 Status = Rdd.Status
 
@@ -189,7 +190,10 @@ def rdd_submit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
         item_records_sync(locked)
         locked.status = step.target
         locked.submitted_at = timezone.now()
-        locked.save(update_fields=["status", "submitted_at"])
+        # What the RDD states about its session, kept from now on: written with the status, in the one update the
+        # database allows (migration 0002 freezes the row once submitted).
+        locked.facts = rdd_facts_read(locked)
+        locked.save(update_fields=["status", "submitted_at", "facts"])
         # From now on the meeting's facts that the RDD states are locked (commissions.meetings.lifecycle).
         locked.meeting = meeting_lock_record(meeting=locked.meeting, lock=Meeting.RecordLock.SUBMITTED)
         entry = trail_write(rdd=locked, action=TrailEntry.Action.SUBMIT, user=user, ip=ip)
@@ -219,13 +223,23 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None) -> list[Approval]:
             raise _already_approved(sections[0])
         presidencies = current_presidencies(commission)
         today = commission.today()
+        # What the president approves: the frozen content and facts, bound to the approval by their hash.
+        approved_hash = approval_hash(locked)
         created = []
         for kind in pending:
+            person = presidencies[kind].person
             try:
                 with transaction.atomic():
                     created.append(
                         Approval.objects.create(
-                            rdd=locked, section=kind, person=presidencies[kind].person, user=user, approved_on=today
+                            rdd=locked,
+                            section=kind,
+                            person=person,
+                            user=user,
+                            approved_on=today,
+                            content_hash=approved_hash,
+                            format_version=CONTENT_FORMAT,
+                            facts=approval_facts(rdd=locked, section=kind, person=person, successor_of=None),
                         )
                     )
             except IntegrityError as error:
@@ -266,6 +280,9 @@ def rdd_send_back(*, rdd: Rdd, user, remark: str, ip: str | None = None) -> Rdd:
         locked.status = step.target
         locked.submitted_at = None
         locked.save(update_fields=["status", "submitted_at"])
+        # A draft states the directory's facts; its next submission takes them again.
+        locked.facts = {}
+        locked.save(update_fields=["facts"])
         locked.meeting = meeting_lock_record(meeting=locked.meeting, lock=Meeting.RecordLock.OPEN)
         entry = trail_write(rdd=locked, action=TrailEntry.Action.SEND_BACK, user=user, ip=ip, note=remark)
         _notify_on_commit(entry)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from .facts import hashed_facts
 from .models import Approval, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd, TrailEntry
 
 # The previous hash of a trail's first entry.
@@ -25,24 +26,75 @@ def _canonical(data) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def rdd_content(rdd: Rdd, *, loaded: bool = False) -> dict:
-    """The RDD's content as plain data: what the presidents approve and what its hash covers.
+def _content_v1(rdd: Rdd, parts: "_Parts") -> dict:
+    """Format 1: the RDD's own rows, the approvals by section, person and day (entries written before format 2)."""
+    return {
+        **_body(rdd, parts),
+        "approvals": [[a.section, a.person_id, a.approved_on.isoformat()] for a in parts.approvals],
+    }
+
+
+def _content_v2(rdd: Rdd, parts: "_Parts") -> dict:
+    """Format 2: format 1's rows, the facts the RDD states (decisions.facts), and each approval with the hash of
+    the content it approved, its approver as stated, and the predecessor it stands for."""
+    return _with_approvals(_approved_v2(rdd, parts), parts.approvals)
+
+
+def _approved_v2(rdd: Rdd, parts: "_Parts") -> dict:
+    """Format 2 without the approvals: what a president approves, and what `approval_hash` covers."""
+    return {**_body(rdd, parts), "format": 2, "facts": hashed_facts(rdd)}
+
+
+def _with_approvals(approved: dict, approvals) -> dict:
+    return {
+        **approved,
+        "approvals": [
+            [a.section, a.person_id, a.approved_on.isoformat(), a.content_hash, a.successor_of_id, a.facts]
+            for a in approvals
+        ],
+    }
+
+
+# The canonical content of each format: a change of its shape adds a format, and each trail entry and approval is
+# verified with the function of the format it was written in.
+CONTENT_FORMATS = {1: _content_v1, 2: _content_v2}
+APPROVED_FORMATS = {2: _approved_v2}
+CONTENT_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class _Parts:
+    records: list
+    commitments: list
+    updates: list
+    questions: list
+    approvals: list
+
+
+def _parts(rdd: Rdd, loaded: bool) -> _Parts:
+    """The RDD's rows, sorted.
 
     `loaded`: the RDD comes with its content (selectors.rdd_with_content), read again by no query; each part is
     then sorted here as the queries below sort it, so that both give the same data in the same order.
     """
     if loaded:
-        records = sorted(rdd.item_records.all(), key=lambda record: (record.position, record.pk))
-        commitments = sorted(rdd.commitments.all(), key=lambda commitment: (commitment.position, commitment.pk))
-        updates = sorted(rdd.commitment_updates.all(), key=lambda update: (update.date, update.pk))
-        questions = sorted(rdd.questions.all(), key=lambda question: (question.position, question.pk))
-        approvals = sorted(rdd.approvals.all(), key=lambda approval: approval.section)
-    else:
-        records = ItemRecord.objects.filter(rdd=rdd).order_by("position", "id").prefetch_related("decisions")
-        commitments = Commitment.objects.filter(rdd=rdd).order_by("position", "id")
-        updates = CommitmentUpdate.objects.filter(rdd=rdd).select_related("commitment").order_by("date", "id")
-        questions = Question.objects.filter(rdd=rdd).order_by("position", "id")
-        approvals = Approval.objects.filter(rdd=rdd).order_by("section")
+        return _Parts(
+            records=sorted(rdd.item_records.all(), key=lambda record: (record.position, record.pk)),
+            commitments=sorted(rdd.commitments.all(), key=lambda commitment: (commitment.position, commitment.pk)),
+            updates=sorted(rdd.commitment_updates.all(), key=lambda update: (update.date, update.pk)),
+            questions=sorted(rdd.questions.all(), key=lambda question: (question.position, question.pk)),
+            approvals=sorted(rdd.approvals.all(), key=lambda approval: approval.section),
+        )
+    return _Parts(
+        records=list(ItemRecord.objects.filter(rdd=rdd).order_by("position", "id").prefetch_related("decisions")),
+        commitments=list(Commitment.objects.filter(rdd=rdd).order_by("position", "id")),
+        updates=list(CommitmentUpdate.objects.filter(rdd=rdd).select_related("commitment").order_by("date", "id")),
+        questions=list(Question.objects.filter(rdd=rdd).order_by("position", "id")),
+        approvals=list(Approval.objects.filter(rdd=rdd).order_by("section")),
+    )
+
+
+def _body(rdd: Rdd, parts: _Parts) -> dict:
     return {
         "rdd": rdd.pk,
         "meeting": rdd.meeting_id,
@@ -63,27 +115,41 @@ def rdd_content(rdd: Rdd, *, loaded: bool = False) -> dict:
                     )
                 ],
             }
-            for record in records
+            for record in parts.records
         ],
-        "commitments": [[str(c.key), c.text, c.carried_by] for c in commitments],
+        "commitments": [[str(c.key), c.text, c.carried_by] for c in parts.commitments],
         "follow_up": [
             [str(update.commitment.key), update.date.isoformat(), update.status, update.note, update.closes]
-            for update in updates
+            for update in parts.updates
         ],
-        "questions": [[q.text, q.answer, q.out_of_scope, q.post_commission] for q in questions],
-        "approvals": [[a.section, a.person_id, a.approved_on.isoformat()] for a in approvals],
+        "questions": [[q.text, q.answer, q.out_of_scope, q.post_commission] for q in parts.questions],
     }
 
 
-def content_hash(rdd: Rdd) -> str:
-    return hashlib.sha256(_canonical(rdd_content(rdd))).hexdigest()
+def rdd_content(rdd: Rdd, *, loaded: bool = False, version: int = CONTENT_FORMAT) -> dict:
+    """The RDD's content as plain data, in a format (the current one by default): what its hash covers."""
+    return CONTENT_FORMATS[version](rdd, _parts(rdd, loaded))
+
+
+def _digest(data: dict) -> str:
+    return hashlib.sha256(_canonical(data)).hexdigest()
+
+
+def content_hash(rdd: Rdd, *, loaded: bool = False, version: int = CONTENT_FORMAT) -> str:
+    return _digest(rdd_content(rdd, loaded=loaded, version=version))
+
+
+def approval_hash(rdd: Rdd, *, loaded: bool = False, version: int = CONTENT_FORMAT) -> str:
+    """The hash of what a president approves: the content and the facts, without the approvals themselves (the
+    second president approves the same content as the first)."""
+    return _digest(APPROVED_FORMATS[version](rdd, _parts(rdd, loaded)))
 
 
 # Entries, chained by their hashes
 
 
 def _entry_fields(entry: TrailEntry) -> dict:
-    return {
+    fields = {
         "rdd": entry.rdd_id,
         "sequence": entry.sequence,
         "action": entry.action,
@@ -94,6 +160,10 @@ def _entry_fields(entry: TrailEntry) -> dict:
         "note": entry.note,
         "content_hash": entry.content_hash,
     }
+    # Entries of format 1 were hashed without their format: they still verify; later ones are bound to theirs.
+    if entry.format_version != 1:
+        fields["format"] = entry.format_version
+    return fields
 
 
 def entry_hash(entry: TrailEntry, previous_hash: str) -> str:
@@ -119,7 +189,8 @@ def trail_write(*, rdd: Rdd, action: str, user=None, ip: str | None = None, note
         at=timezone.now(),
         ip=ip or None,
         note=note,
-        content_hash=content_hash(rdd),
+        content_hash=content_hash(rdd, version=CONTENT_FORMAT),
+        format_version=CONTENT_FORMAT,
         previous_hash=last.entry_hash if last else GENESIS_HASH,
     )
     entry.entry_hash = entry_hash(entry, entry.previous_hash)
@@ -153,7 +224,8 @@ class TrailCheck:
 
 
 def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: bool = False) -> TrailCheck:
-    """Recompute the hash chain of the RDD's trail; for a frozen RDD, also its content against the last entry.
+    """Recompute the hash chain of the RDD's trail; for a frozen RDD, also its content against the last entry (in
+    that entry's own format).
 
     `entries`: the RDD's trail just read in sequence order (the RDD page lists it), not read again.
     `loaded`: the RDD was just read in this request with its content (selectors.rdd_with_content): its status
@@ -173,11 +245,23 @@ def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: b
         if entry.entry_hash != entry_hash(entry, previous):
             return TrailCheck(False, len(entries), entry, "l'entrée a été modifiée après son enregistrement")
         previous = entry.entry_hash
-    rdd_status = rdd.status if loaded else Rdd.objects.filter(pk=rdd.pk).values_list("status", flat=True).first()
-    if rdd_status != Rdd.Status.DRAFT:
-        current = hashlib.sha256(_canonical(rdd_content(rdd, loaded=loaded))).hexdigest()
-        if entries[-1].content_hash != current:
-            return TrailCheck(False, len(entries), entries[-1], "le contenu du relevé a changé depuis cette entrée")
+    if not loaded:
+        # Read again: the status and the facts as the database holds them, not as the caller last saw them.
+        rdd = Rdd.objects.select_related("meeting__commission").get(pk=rdd.pk)
+    if rdd.status != Rdd.Status.DRAFT:
+        return _frozen_check(rdd, entries, loaded)
+    return TrailCheck(True, len(entries))
+
+
+def _frozen_check(rdd: Rdd, entries: list[TrailEntry], loaded: bool) -> TrailCheck:
+    """A frozen RDD's content against its last entry, recomputed in that entry's format."""
+    parts = _parts(rdd, loaded)
+    last = entries[-1]
+    build = CONTENT_FORMATS.get(last.format_version)
+    if build is None:
+        return TrailCheck(False, len(entries), last, f"format de contenu inconnu ({last.format_version})")
+    if last.content_hash != _digest(build(rdd, parts)):
+        return TrailCheck(False, len(entries), last, "le contenu du relevé a changé depuis cette entrée")
     return TrailCheck(True, len(entries))
 
 

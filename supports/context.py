@@ -48,14 +48,23 @@ def support_context(meeting: Meeting, *, kind: str = "support", version: str = "
     meeting = Meeting.objects.select_related("commission__secretariat_organisation", "presided_by").get(pk=meeting.pk)
     commission = meeting.commission
     is_session = meeting.is_session
-    rdd = rdd_context(meeting, include_records=version == "final" or kind == "rdd") if is_session else None
+    rdd = (
+        rdd_context(meeting, include_records=version == "final" or kind == "rdd", stated=kind == "rdd")
+        if is_session
+        else None
+    )
     agenda = agenda_context(meeting, rdd)
+    meta = meta_context(meeting)
+    if rdd and rdd.get("facts"):
+        # The RDD document prints the session as its RDD states it (its snapshot once submitted), not as the
+        # directory has it since.
+        meta = stated_meta(meta, rdd["facts"])
     return {
         "agenda_has_follow_up": any(item["holds_follow_up"] for item in agenda),
         "agenda_has_questions": any(item["holds_questions"] for item in agenda),
         "kind": kind,
         "version": version,
-        "meta": meta_context(meeting),
+        "meta": meta,
         "agenda": agenda,
         "presidency": presidency_context(commission, meeting) if kind == "support" else None,
         "composition": composition_context(commission, meeting.date) if kind == "support" else [],
@@ -109,6 +118,27 @@ def meta_context(meeting: Meeting) -> dict:
         "presided_by": meeting.presided_by.display_name if meeting.presided_by else "",
         "document_title": f"{label} du {date_short(meeting.date)} — {commission.name}",
         "footer": f"{commission.name} – {date_short(meeting.date)}",
+    }
+
+
+def stated_meta(meta: dict, facts: dict) -> dict:
+    """The meeting's part of `meta_context` taken from the facts an RDD states (decisions.facts)."""
+    day = datetime.date.fromisoformat(facts["date"])
+    hours = facts["start_time"].replace(":", "h")
+    if facts.get("end_time"):
+        hours += " – " + facts["end_time"].replace(":", "h")
+    commission = facts["commission"]
+    presided_by = facts.get("presided_by") or {}
+    return {
+        **meta,
+        "commission": commission,
+        "date": date_short(day),
+        "date_long": date_long(day, weekday=True),
+        "hours": hours,
+        "place": facts.get("place", ""),
+        "presided_by": presided_by.get("name", ""),
+        "document_title": f"{meta['title']} du {date_short(day)} — {commission}",
+        "footer": f"{commission} – {date_short(day)}",
     }
 
 
@@ -236,8 +266,13 @@ def cnil_notice(commission: Commission) -> str:
 # RDD (decisions app)
 
 
-def rdd_context(meeting: Meeting, *, include_records: bool) -> dict:
-    """The RDD parts of a session. Records, decisions and approvals only in the final version."""
+def rdd_context(meeting: Meeting, *, include_records: bool, stated: bool = False) -> dict:
+    """The RDD parts of a session. Records, decisions and approvals only in the final version.
+
+    `stated`: with the facts the RDD states about its session (the RDD document): the meeting, the presiding
+    person, the attendance and the section presidents, from its snapshot once submitted.
+    """
+    from decisions.facts import rdd_facts
     from decisions.models import Rdd, TrailEntry
     from decisions.selectors import (
         approval_lines,
@@ -263,7 +298,10 @@ def rdd_context(meeting: Meeting, *, include_records: bool) -> dict:
         "follow_ups": [],
         "questions": [],
         "empty_questions": EMPTY_QUESTIONS,
+        "facts": None,
     }
+    if rdd is not None and stated:
+        data["facts"] = rdd_facts(rdd)
     if rdd is not None and include_records:
         agenda_ids = set(meeting.agenda_items.values_list("pk", flat=True))
         data.update(
