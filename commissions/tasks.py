@@ -1,5 +1,5 @@
 """The commissions app's tasks, gathered for Celery's autodiscovery (which imports `<app>.tasks`)."""
 
-from commissions.meetings.tasks import advance_meetings, send_convocation
+from commissions.meetings.tasks import advance_meetings, redeliver_convocations, send_convocation
 
-__all__ = ["advance_meetings", "send_convocation"]
+__all__ = ["advance_meetings", "redeliver_convocations", "send_convocation"]

@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "supports.tasks.redispatch_stale_renders",
         "schedule": 60.0,
     },
+    "commissions-redeliver-convocations": {
+        "task": "commissions.tasks.redeliver_convocations",
+        "schedule": 300.0,
+    },
     "commissions-advance-meetings": {
         "task": "commissions.tasks.advance_meetings",
         "schedule": 300.0,

@@ -2,6 +2,7 @@
 task delivered twice sends nothing twice), with the agenda and the .ics.
 """
 
+import datetime
 import logging
 
 import icalendar
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from members.models import Person
+from portal import jobs
 
 from .calendar import meeting_event, meetings_calendar
 from .lifecycle import transition_target
@@ -53,10 +55,17 @@ def meeting_convene(*, meeting: Meeting, seen_round: int | None = None) -> Meeti
     meeting.convocation_round += 1
     meeting.save(update_fields=["status", "status_note", "convened_at", "convocation_round", "updated_at"])
 
+    convocation_send(meeting)
+    return meeting
+
+
+def convocation_send(meeting: Meeting) -> None:
+    """Send the round once the transaction commits. With the broker down the round is not lost:
+    `meeting.convocation_dispatch.sent` is then False (the page says so) and `convocation_redeliver`, run by
+    Celery beat, sends it once the broker is back."""
     from .tasks import send_convocation  # here: the task module imports this one (convocation_deliver)
 
-    transaction.on_commit(lambda: send_convocation.delay(meeting.pk))
-    return meeting
+    meeting.convocation_dispatch = jobs.dispatch(send_convocation, meeting.pk)
 
 
 def convocation_recipients(meeting: Meeting) -> list[Person]:
@@ -103,6 +112,20 @@ def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNod
 
 def _address(from_email: str) -> str:
     return from_email.rsplit("<", 1)[-1].rstrip(">").strip()
+
+
+# A round not delivered within this time (a broker down for days) is left to the secretariat to send again.
+REDELIVER_WITHIN = datetime.timedelta(days=2)
+
+
+def convocation_redeliver(*, now: datetime.datetime | None = None) -> int:
+    """Celery beat: deliver what remains unsent of the rounds of the last two days (a message lost with the broker
+    down, a worker killed mid-way). Safe beside a running delivery: each recipient's row is claimed."""
+    since = (now or timezone.now()) - REDELIVER_WITHIN
+    meetings = Meeting.objects.filter(
+        status__in=list(NOTICES), convocation_round__gt=0, updated_at__gte=since
+    ).select_related("commission")
+    return sum(convocation_deliver(meeting=meeting) for meeting in meetings)
 
 
 def convocation_deliver(*, meeting: Meeting) -> int:

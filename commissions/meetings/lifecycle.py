@@ -181,9 +181,9 @@ def _call_off(*, meeting: Meeting, action: str, reason: str) -> Meeting:
         meeting.full_clean()
         meeting.save(update_fields=fields)
         if meeting.convocation_round:
-            from .tasks import send_convocation  # here: the task module imports convocation, which imports this
+            from .convocation import convocation_send  # here: convocation imports this module (transitions)
 
-            transaction.on_commit(lambda: send_convocation.delay(meeting.pk))
+            convocation_send(meeting)
     return meeting
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .convocation import convocation_deliver
+from .convocation import convocation_deliver, convocation_redeliver
 from .lifecycle import meeting_advance
 from .models import Meeting
 
@@ -21,3 +21,9 @@ def send_convocation(meeting_id: int) -> int:
 def advance_meetings() -> int:
     """Celery beat: convened meetings whose start has passed become held (safe to run twice at once)."""
     return meeting_advance()
+
+
+@shared_task(name="commissions.tasks.redeliver_convocations")
+def redeliver_convocations() -> int:
+    """Celery beat: what remains unsent of the recent convocation rounds (safe beside a running delivery)."""
+    return convocation_redeliver()

@@ -208,7 +208,7 @@ def meeting_convene(request, slug, meeting_id):
     if request.method == "POST":
         seen = request.POST.get("round", "")
         try:
-            convocation.meeting_convene(meeting=meeting, seen_round=int(seen) if seen.isdigit() else None)
+            meeting = convocation.meeting_convene(meeting=meeting, seen_round=int(seen) if seen.isdigit() else None)
         except convocation.AlreadyConvened:
             messages.info(
                 request, "Cette convocation vient d'être envoyée (un autre envoi l'a précédé) : rien n'est renvoyé."
@@ -216,7 +216,7 @@ def meeting_convene(request, slug, meeting_id):
         except ValidationError as error:
             messages.error(request, _message(error))
         else:
-            messages.success(request, "Convocation envoyée aux membres de la commission.")
+            _say_how_it_went(request, meeting, "Convocation envoyée aux membres de la commission.")
         return redirect(meeting.get_absolute_url())
     recipients = convocation.convocation_recipients(meeting)
     members = selectors.meeting_members(meeting)
@@ -231,6 +231,19 @@ def meeting_convene(request, slug, meeting_id):
             "agenda": selectors.agenda_flat(meeting),
         },
     )
+
+
+def _say_how_it_went(request, meeting: Meeting, sent: str) -> None:
+    """The e-mails' round is sent when the transaction commits: say whether it left, or will leave later."""
+    dispatch = getattr(meeting, "convocation_dispatch", None)
+    if dispatch is not None and dispatch.sent is False:
+        messages.warning(
+            request,
+            "La file d'envoi est momentanément indisponible : les e-mails partiront automatiquement dès son "
+            "retour (nouvel essai toutes les 5 minutes). Rien n'est à refaire.",
+        )
+    else:
+        messages.success(request, sent)
 
 
 CALL_OFF = {
@@ -256,7 +269,7 @@ def meeting_call_off(request, slug, meeting_id, action):
         else:
             messages.success(request, done)
             if meeting.convocation_round:
-                messages.info(request, "Les membres convoqués sont prévenus par e-mail.")
+                _say_how_it_went(request, meeting, "Les membres convoqués sont prévenus par e-mail.")
             return redirect(meeting.get_absolute_url())
     return render(
         request,
