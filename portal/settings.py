@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",  # static files only: the rich-text editor's bundle (commissions.meetings.forms)
     "bootstrap",
+    "django_htmx",  # request.htmx, and htmx-2.min.js among the static files
     "axes",
     "csp",
     "django_otp",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "portal.middleware.SessionLifetimeMiddleware",
     "portal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a flagged login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
