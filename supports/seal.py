@@ -20,8 +20,9 @@ from decisions.models import Approval, Rdd
 logger = logging.getLogger(__name__)
 
 FIELD_NAME = "CachetPortail"
-# The block, centred in the bottom margin of the last page (A4 landscape, 18 mm bottom margin).
-BOX_WIDTH, BOX_HEIGHT, BOX_BOTTOM = 430, 40, 5
+# The block, in the bottom margin of the last page (A4 landscape, 18 mm bottom margin), between the footer's
+# commission and date on the left and the page number on the right.
+BOX_WIDTH, BOX_HEIGHT, BOX_BOTTOM, BOX_RIGHT_GAP = 400, 40, 5, 105
 
 
 class SealUnavailable(RuntimeError):
@@ -126,7 +127,7 @@ def _approval_phrase(approval: Approval) -> str:
 
 def stamp_lines(rdd: Rdd) -> list[str]:
     """The visible block: the portal's seal, and who approved online and when (one line per approval)."""
-    approvals = list(Approval.objects.filter(rdd=rdd).select_related("person").order_by("approved_on", "section"))
+    approvals = list(Approval.objects.filter(rdd=rdd).select_related("person").order_by("approved_on", "-section"))
     # The built-in PDF font of the block has no dash longer than a hyphen (WinAnsi through pyHanko's simple font).
     lines = ["Cachet électronique du portail - approuvé en ligne"]
     for position, approval in enumerate(approvals):
@@ -136,7 +137,7 @@ def stamp_lines(rdd: Rdd) -> list[str]:
 
 def stamp_text(rdd: Rdd) -> str:
     """The block as one sentence (the signature's reason, in readers' signature panels)."""
-    approvals = list(Approval.objects.filter(rdd=rdd).select_related("person").order_by("approved_on", "section"))
+    approvals = list(Approval.objects.filter(rdd=rdd).select_related("person").order_by("approved_on", "-section"))
     phrases = [_approval_phrase(approval) for approval in approvals]
     return "Cachet électronique du portail — approuvé en ligne par " + " et par ".join(phrases)
 
@@ -145,7 +146,7 @@ def _box(pdf: bytes) -> tuple[int, int, int, int]:
     from pypdf import PdfReader
 
     width = float(PdfReader(io.BytesIO(pdf)).pages[-1].mediabox.width)
-    left = max(int((width - BOX_WIDTH) / 2), 0)
+    left = max(int(width - BOX_RIGHT_GAP - BOX_WIDTH), 0)
     return (left, BOX_BOTTOM, left + BOX_WIDTH, BOX_BOTTOM + BOX_HEIGHT)
 
 
