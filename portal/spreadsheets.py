@@ -20,6 +20,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+import openpyxl
+from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
 from .formats import format_number
@@ -93,6 +95,50 @@ def escape_text(text: str) -> str:
     Every export of the portal passes its text cells through this (and writes them as text cells in an XLSX).
     """
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def table_csv(table: list[list], *, cell_text=None) -> bytes:
+    """A table (header first) as CSV separated by `;`, UTF-8 with a BOM so that Excel reads the accents; every
+    text passes `escape_text`. `cell_text` turns a cell into its text (default: dates as jj/mm/aaaa)."""
+    text_of = cell_text or _cell_text
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for line in table:
+        writer.writerow(escape_text(text_of(cell)) for cell in line)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell_text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.date):
+        return cell.strftime("%d/%m/%Y")
+    return str(cell)
+
+
+def table_xlsx(table: list[list], *, title: str, widths: tuple[int, ...] = (), date_columns: str = "") -> bytes:
+    """A table (header first, in bold, frozen) as a workbook of one sheet: texts are text cells, never formulas,
+    whatever they start with; the `date_columns` (letters) shown as jj/mm/aaaa."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for line in table:
+        sheet.append([escape_text(cell) if isinstance(cell, str) else cell for cell in line])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column in date_columns:
+        for cell in sheet[column][1:]:
+            cell.number_format = "DD/MM/YYYY"
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def sniff(data: bytes) -> str:

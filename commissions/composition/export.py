@@ -7,15 +7,10 @@ Names, e-mails and acronyms are typed by people: a text that a spreadsheet would
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from typing import Any
 
-import openpyxl
-from openpyxl.styles import Font
-
-from portal.spreadsheets import escape_text
+from portal.spreadsheets import table_csv, table_xlsx
 
 from .models import Commission, Mandate
 from .reading import HEADERS, cell_text
@@ -51,32 +46,14 @@ def composition_table(*, commission: Commission, day: datetime.date) -> list[lis
 
 def composition_csv(*, commission: Commission, day: datetime.date) -> bytes:
     """CSV separated by `;`, UTF-8 with a BOM so that Excel reads the accents."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for line in composition_table(commission=commission, day=day):
-        writer.writerow(escape_text(cell_text(cell)) for cell in line)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return table_csv(composition_table(commission=commission, day=day), cell_text=cell_text)
 
 
 def composition_xlsx(*, commission: Commission, day: datetime.date) -> bytes:
     """A workbook of one sheet; dates are date cells shown as jj/mm/aaaa."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Composition"
-    for line in composition_table(commission=commission, day=day):
-        sheet.append([escape_text(cell) if isinstance(cell, str) else cell for cell in line])
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column in ("H", "I"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "DD/MM/YYYY"
-    for column, width in zip("ABCDEFGHI", (24, 18, 12, 10, 22, 18, 30, 12, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_xlsx(
+        composition_table(commission=commission, day=day),
+        title="Composition",
+        widths=(24, 18, 12, 10, 22, 18, 30, 12, 12),
+        date_columns="HI",
+    )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from PIL import Image, ImageOps
 
-from commissions.composition.models import Commission
+from commissions.composition.models import Commission, Mandate
 from members.models import Person
 from portal.uploads import ATTACHMENT_KINDS, FileContentValidator, Kind, check_upload
 
@@ -200,19 +200,38 @@ def _reencoded(data: bytes, kind: Kind) -> bytes:
 
 
 class AttendanceForm(forms.Form):
-    """One select per member of the commission on the meeting's date."""
+    """One select per member of the commission on the meeting's date; a substitute is never "représenté(e)"."""
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
         for row in rows:
+            choices = list(Attendance.Status.choices)
+            if row.role == Mandate.Role.SUBSTITUTE:
+                choices = [choice for choice in choices if choice[0] != Attendance.Status.REPRESENTED]
             self.fields[f"status_{row.person.pk}"] = forms.ChoiceField(
                 label=row.person.display_name,
-                choices=[("", "—")] + list(Attendance.Status.choices),
+                choices=[("", "—"), *choices],
                 required=False,
                 initial=row.status,
             )
 
+    def statuses(self) -> dict[int, str]:
+        """Person id → the status chosen ("" for none), for the service."""
+        return {row.person.pk: self.cleaned_data.get(f"status_{row.person.pk}") or "" for row in self.rows}
+
     def bound_rows(self):
         for row in self.rows:
             yield row, self[f"status_{row.person.pk}"]
+
+
+class QuorumRulesForm(forms.Form):
+    """The seats each section must have represented for the commission to deliberate (empty: no rule)."""
+
+    minimum_sociale = forms.IntegerField(label="Section sociale : sièges représentés au moins", required=False)
+    minimum_professionnelle = forms.IntegerField(
+        label="Section professionnelle : sièges représentés au moins", required=False
+    )
+
+    def minimums(self) -> dict[str, int | None]:
+        return {kind: self.cleaned_data.get(f"minimum_{kind}") for kind in ("sociale", "professionnelle")}

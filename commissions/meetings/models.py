@@ -302,7 +302,7 @@ class Attendance(models.Model):
     class Status(models.TextChoices):
         PRESENT = "present", "Présent(e)"
         EXCUSED = "excuse", "Excusé(e)"
-        REPRESENTED = "represente", "Représenté(e) par le suppléant"
+        REPRESENTED = "represente", "Représenté(e) par son suppléant"
         ABSENT = "absent", "Absent(e)"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")

@@ -9,16 +9,17 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from commissions.composition.models import Commission, Mandate
+from commissions.composition.models import Commission, Mandate, Seat, SectionKind
 from commissions.composition.presidency import PresidencyUnknown, presidency_for
 from members.models import Person
 from portal.sanitize import sanitize_html
 
-from . import lifecycle
+from . import lifecycle, selectors
 from .models import (
     Attendance,
     ContentBlock,
     Meeting,
+    QuorumRule,
 )
 from .signals import meeting_created
 
@@ -104,18 +105,95 @@ def content_block_save(
 
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, person: Person, status: str) -> Attendance:
-    """Record (or change) a member's attendance; only members of the commission on that day are accepted."""
-    if status not in Attendance.Status.values:
-        raise ValidationError({"status": "Statut de présence inconnu."})
+    """Record (or change) one member's attendance, under the rules of the whole sheet (`attendance_save`)."""
+    attendance_save(meeting=meeting, statuses={person.pk: status})
+    return Attendance.objects.get(meeting=meeting, person=person)
+
+
+@transaction.atomic
+def attendance_save(*, meeting: Meeting, statuses: dict[int, str]) -> int:
+    """Record the attendance of members (person id → status, "" to clear) as one sheet: all or nothing.
+
+    Per seat: the titular is present, excused, absent or represented by the seat's substitute; the substitute
+    is present, excused or absent. "Représenté(e)" needs the substitute present; both may be present, the seat
+    counting once towards the quorum (selectors.quorum_by_section). Contradictions are refused in French, each
+    naming its seat, and nothing is written. Returns how many rows changed.
+    """
     lifecycle.require_open(Meeting.objects.only("record_lock").get(pk=meeting.pk), lifecycle.Fact.ATTENDANCE)
-    is_member = (
-        Mandate.objects.current_on(meeting.date)
-        .filter(seat__section__commission_id=meeting.commission_id, person=person)
-        .exists()
-    )
-    if not is_member:
-        raise ValidationError(
-            {"person": f"{person.display_name} n'est pas membre de la commission le {meeting.date:%d/%m/%Y}."}
+    rows = {row.person.pk: row for row in selectors.meeting_members(meeting)}
+    for person_id, status in statuses.items():
+        if status and status not in Attendance.Status.values:
+            raise ValidationError({"status": "Statut de présence inconnu."})
+        if person_id not in rows:
+            person = Person.objects.get(pk=person_id)
+            raise ValidationError(
+                {"person": f"{person.display_name} n'est pas membre de la commission le {meeting.date:%d/%m/%Y}."}
+            )
+    sheet = {person_id: row.status for person_id, row in rows.items()} | statuses
+    errors = attendance_contradictions(list(rows.values()), sheet)
+    if errors:
+        raise ValidationError(errors)
+    changed = 0
+    for person_id, status in statuses.items():
+        if status == rows[person_id].status:
+            continue
+        changed += 1
+        if status:
+            Attendance.objects.update_or_create(meeting=meeting, person_id=person_id, defaults={"status": status})
+        else:
+            Attendance.objects.filter(meeting=meeting, person_id=person_id).delete()
+    return changed
+
+
+def _seat_label(row: selectors.MemberRow) -> str:
+    section = "section sociale" if row.section_kind == SectionKind.SOCIAL else "section professionnelle"
+    return f"Siège {row.organisation} ({section})"
+
+
+def attendance_contradictions(rows: list[selectors.MemberRow], sheet: dict[int, str]) -> list[str]:
+    """What cannot be true of a sheet (person id → status) for these members, in French, naming the seat."""
+    represented = Attendance.Status.REPRESENTED
+    errors = []
+    for row in rows:
+        status = sheet.get(row.person.pk, "")
+        if status != represented:
+            continue
+        name = row.person.display_name
+        if row.role == Mandate.Role.SUBSTITUTE:
+            errors.append(
+                f"{_seat_label(row)} : {name} est suppléant(e) ; « représenté(e) par son suppléant » ne "
+                "s'applique qu'au titulaire."
+            )
+            continue
+        substitutes = [
+            other for other in rows if other.seat_id == row.seat_id and other.role == Mandate.Role.SUBSTITUTE
+        ]
+        if not substitutes:
+            errors.append(f"{_seat_label(row)} : {name} ne peut être représenté(e), le siège n'a pas de suppléant.")
+        elif not any(sheet.get(other.person.pk) == Attendance.Status.PRESENT for other in substitutes):
+            names = ", ".join(other.person.display_name for other in substitutes)
+            errors.append(
+                f"{_seat_label(row)} : {name} est représenté(e) par son suppléant, mais {names} n'est pas "
+                "noté(e) présent(e)."
+            )
+    return errors
+
+
+@transaction.atomic
+def quorum_rules_set(*, commission: Commission, minimums: dict[str, int | None]) -> None:
+    """The quorum of each section: the seats that must be represented (None: no rule)."""
+    for kind, minimum in minimums.items():
+        if minimum is None:
+            QuorumRule.objects.filter(commission=commission, section_kind=kind).delete()
+            continue
+        seats = Seat.objects.filter(section__commission=commission, section__kind=kind).count()
+        if minimum < 1 or (seats and minimum > seats):
+            raise ValidationError(
+                {f"minimum_{kind}": f"Entre 1 et {seats} : la section compte {seats} siège{'s' if seats > 1 else ''}."}
+            )
+        rule = QuorumRule.objects.filter(commission=commission, section_kind=kind).first() or QuorumRule(
+            commission=commission, section_kind=kind
         )
-    attendance, _ = Attendance.objects.update_or_create(meeting=meeting, person=person, defaults={"status": status})
-    return attendance
+        rule.minimum_present = minimum
+        rule.full_clean()
+        rule.save()

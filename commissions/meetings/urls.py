@@ -13,6 +13,12 @@ urlpatterns = [
     path("<int:meeting_id>/convocation/", views.meeting_convene, name="meeting_convene"),
     path("<int:meeting_id>/annuler/", views.meeting_call_off, {"action": "cancel"}, name="meeting_cancel"),
     path("<int:meeting_id>/reporter/", views.meeting_call_off, {"action": "postpone"}, name="meeting_postpone"),
+    path(
+        "<int:meeting_id>/presences.<str:extension>",
+        views.meeting_attendance_export,
+        name="meeting_attendance_export",
+    ),
+    path("regles-de-quorum/", views.quorum_rules, name="quorum_rules"),
     path("<int:meeting_id>/presences/", views.meeting_attendance, name="meeting_attendance"),
     path("<int:meeting_id>/ordre-du-jour/ajouter/", views.agenda_item_add, name="agenda_item_add"),
     path("<int:meeting_id>/ordre-du-jour/<int:item_id>/", views.agenda_item_edit, name="agenda_item_edit"),

@@ -196,14 +196,76 @@ def test_alice_records_attendance_from_the_form(client, alice, meeting, members)
     page = client.get(url).content.decode()
     assert "Dupont".upper() in page and "ANCIEN" not in page
     response = client.post(
-        url, {f"status_{members['kern'].pk}": "present", f"status_{members['roussel'].pk}": "represente"}, follow=True
+        url,
+        {
+            f"status_{members['kern'].pk}": "represente",
+            f"status_{members['dupont'].pk}": "present",
+            f"status_{members['roussel'].pk}": "present",
+        },
+        follow=True,
     )
     assert "Présences enregistrées" in response.content.decode()
     assert dict(Attendance.objects.filter(meeting=meeting).values_list("person__last_name", "status")) == {
-        "Kern": "present",
-        "Roussel": "represente",
+        "Kern": "represente",
+        "Dupont": "present",
+        "Roussel": "present",
     }
     assert "Quorum par section" in response.content.decode()
+
+
+def test_contradictions_are_refused_naming_the_seat_and_nothing_is_saved(client, alice, meeting, members):
+    client.force_login(alice)
+    url = reverse("commissions:meeting_attendance", args=[meeting.commission.slug, meeting.pk])
+    response = client.post(
+        url,
+        {
+            f"status_{members['kern'].pk}": "represente",
+            f"status_{members['dupont'].pk}": "absent",
+            f"status_{members['roussel'].pk}": "represente",
+            f"status_{members['silent'].pk}": "present",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Rien n'est enregistré" in page
+    assert (
+        "Siège ORG" in page and "(section sociale) : Mme KERN" in page and "n&#x27;est pas noté(e) présent(e)" in page
+    )
+    assert "le siège n&#x27;a pas de suppléant" in page
+    assert not Attendance.objects.exists()
+
+
+def test_a_substitute_is_never_represented(meeting, members):
+    with pytest.raises(ValidationError, match="est suppléant\\(e\\) ; « représenté\\(e\\) par son suppléant »"):
+        attendance_record(meeting=meeting, person=members["dupont"], status="represente")
+    assert not Attendance.objects.exists()
+
+
+def test_the_attendance_list_is_exported(client, alice, meeting, members):
+    attendance_record(meeting=meeting, person=members["kern"], status="present")
+    client.force_login(alice)
+    url = reverse("commissions:meeting_attendance_export", args=[meeting.commission.slug, meeting.pk, "csv"])
+    text = client.get(url).content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "Section;Organisation;Civilité;Nom;Prénom;Mandat;Présence"
+    assert any(";Kern;" in line and line.endswith(";Titulaire;Présent(e)") for line in lines)
+    assert any(";Dupont;" in line and line.endswith(";Suppléant(e);non renseignée") for line in lines)
+    xlsx = client.get(url.replace(".csv", ".xlsx"))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get(url.replace(".csv", ".exe")).status_code == 404
+
+
+def test_the_secretariat_sets_the_quorum_rules(client, alice, bob, meeting, members):
+    client.force_login(alice)
+    url = reverse("commissions:quorum_rules", args=[meeting.commission.slug])
+    page = client.post(url, {"minimum_sociale": "5", "minimum_professionnelle": "2"}).content.decode()
+    assert "Entre 1 et 1 : la section compte 1 siège." in page
+    response = client.post(
+        url + "?retour=https://ailleurs.example/", {"minimum_sociale": "1", "minimum_professionnelle": ""}
+    )
+    assert response.url == reverse("commissions:meeting_list", args=[meeting.commission.slug])
+    assert list(QuorumRule.objects.values_list("section_kind", "minimum_present")) == [("sociale", 1)]
+    client.force_login(bob)
+    assert client.get(url).status_code == 404
 
 
 def test_an_unknown_attendance_status_is_refused_by_the_form(client, alice, meeting, members):

@@ -23,10 +23,10 @@ def _counted(meeting, queries):
 def test_the_quorum_in_one_query(meeting, members, django_assert_num_queries):
     QuorumRule.objects.create(commission=meeting.commission, section_kind=SectionKind.SOCIAL, minimum_present=1)
     QuorumRule.objects.create(commission=meeting.commission, section_kind=SectionKind.PROFESSIONAL, minimum_present=2)
-    # Kern is excused but her substitute Dupont sits in her place; Roussel is represented; Sansmail is absent.
-    attendance_record(meeting=meeting, person=members["kern"], status="excuse")
+    # Kern is represented by her substitute Dupont, present; Roussel is present; Sansmail is absent.
     attendance_record(meeting=meeting, person=members["dupont"], status="present")
-    attendance_record(meeting=meeting, person=members["roussel"], status="represente")
+    attendance_record(meeting=meeting, person=members["kern"], status="represente")
+    attendance_record(meeting=meeting, person=members["roussel"], status="present")
     attendance_record(meeting=meeting, person=members["silent"], status="absent")
 
     assert _counted(meeting, django_assert_num_queries) == [
@@ -51,6 +51,13 @@ def test_a_person_with_two_mandates_counts_once_at_the_first(meeting, members, d
         ("sociale", 2, 1, None, None),
         ("professionnelle", 1, 0, None, None),
     ]
+
+
+def test_a_seat_whose_titular_and_substitute_are_both_present_counts_once(meeting, members, django_assert_num_queries):
+    attendance_record(meeting=meeting, person=members["kern"], status="present")
+    attendance_record(meeting=meeting, person=members["dupont"], status="present")
+
+    assert _counted(meeting, django_assert_num_queries)[0] == ("sociale", 1, 1, None, None)
 
 
 def test_a_substitute_present_makes_the_seat_vote(meeting, members, django_assert_num_queries):

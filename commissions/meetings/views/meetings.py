@@ -16,9 +16,11 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissions.composition.access import can_manage, commission_for
+from commissions.composition.models import Mandate, SectionKind
 from commissions.meetings import agenda, calendar, convocation, lifecycle, selectors, services
 from commissions.meetings.forms import (
     AgendaItemForm,
@@ -28,10 +30,20 @@ from commissions.meetings.forms import (
     ContentBlockForm,
     InsertBlockForm,
     MeetingForm,
+    QuorumRulesForm,
 )
-from commissions.meetings.models import AgendaAttachment, AgendaItem, CalendarToken, ContentBlock, Meeting
+from commissions.meetings.models import (
+    AgendaAttachment,
+    AgendaItem,
+    Attendance,
+    CalendarToken,
+    ContentBlock,
+    Meeting,
+    QuorumRule,
+)
 from portal import generations
 from portal.forms import add_service_errors, bootstrap
+from portal.spreadsheets import table_csv, table_xlsx
 
 
 def _meeting(commission, meeting_id: int) -> Meeting:
@@ -288,25 +300,20 @@ def meeting_call_off(request, slug, meeting_id, action):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, slug, meeting_id):
+    """The attendance sheet, saved as a whole: a contradiction (a titular represented by an absent substitute)
+    is shown with its seat and nothing is saved."""
     commission = commission_for(request.user, slug, manage=True)
     meeting = _meeting(commission, meeting_id)
     rows = selectors.meeting_members(meeting)
     form = AttendanceForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
-        errors = []
-        for row in rows:
-            status = form.cleaned_data.get(f"status_{row.person.pk}")
-            if not status or status == row.status:
-                continue
-            try:
-                services.attendance_record(meeting=meeting, person=row.person, status=status)
-            except ValidationError as error:
-                errors.append(_message(error))
-        for error in errors:
-            messages.error(request, error)
-        if not errors:
+        try:
+            services.attendance_save(meeting=meeting, statuses=form.statuses())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
             messages.success(request, "Présences enregistrées.")
-        return redirect(reverse("commissions:meeting_attendance", args=[commission.slug, meeting.pk]))
+            return redirect(reverse("commissions:meeting_attendance", args=[commission.slug, meeting.pk]))
     return render(
         request,
         "commissions/meeting_attendance.html",
@@ -317,6 +324,62 @@ def meeting_attendance(request, slug, meeting_id):
             "quorum": selectors.quorum_by_section(meeting) if meeting.is_session else None,
         },
     )
+
+
+ATTENDANCE_HEADERS = ["Section", "Organisation", "Civilité", "Nom", "Prénom", "Mandat", "Présence"]
+
+
+@login_required
+def meeting_attendance_export(request, slug, meeting_id, extension):
+    """The attendance list (organisation, civility, name, titulaire/suppléant(e), status) as CSV or XLSX."""
+    if extension not in ("csv", "xlsx"):
+        raise Http404("Format inconnu.")
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    statuses = dict(Attendance.Status.choices)
+    table = [ATTENDANCE_HEADERS] + [
+        [
+            SectionKind(row.section_kind).label,
+            row.organisation,
+            row.person.civility,
+            row.person.last_name,
+            row.person.first_name,
+            "Titulaire" if row.role == Mandate.Role.TITULAR else "Suppléant(e)",
+            statuses.get(row.status, "non renseignée"),
+        ]
+        for row in selectors.meeting_members(meeting)
+    ]
+    name = f"presences-{commission.slug}-{meeting.date:%Y-%m-%d}.{extension}"
+    if extension == "csv":
+        data, content_type = table_csv(table), "text/csv; charset=utf-8"
+    else:
+        data = table_xlsx(table, title="Présences", widths=(24, 18, 10, 22, 18, 14, 34))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quorum_rules(request, slug):
+    """The secretariat sets each section's quorum (seats represented at least)."""
+    commission = commission_for(request.user, slug, manage=True)
+    current = dict(QuorumRule.objects.filter(commission=commission).values_list("section_kind", "minimum_present"))
+    initial = {f"minimum_{kind}": minimum for kind, minimum in current.items()}
+    form = QuorumRulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.quorum_rules_set(commission=commission, minimums=form.minimums())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Règles de quorum enregistrées.")
+            back = request.GET.get("retour", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = reverse("commissions:meeting_list", args=[commission.slug])
+            return redirect(back)
+    return render(request, "commissions/quorum_rules.html", {"commission": commission, "form": form})
 
 
 # Agenda
