@@ -38,9 +38,10 @@ class MandateAddForm(PortalForm):
     role = forms.ChoiceField(label="Rôle", choices=Mandate.Role.choices)
     person = forms.ModelChoiceField(
         label="Personne déjà connue",
-        queryset=Person.objects.order_by("last_name", "first_name"),
+        queryset=Person.objects.none(),
         required=False,
-        help_text="Ou renseignez ci-dessous une nouvelle personne.",
+        help_text="Les personnes qui siègent ou ont siégé dans la commission. Pour une autre, renseignez-la "
+        "ci-dessous : une personne déjà connue du portail sous ce nom et cette adresse e-mail est reprise.",
     )
     civility = forms.ChoiceField(label="Civilité", choices=[("", "—"), *Person.Civility.choices], required=False)
     last_name = forms.CharField(label="Nom", max_length=100, required=False)
@@ -51,6 +52,8 @@ class MandateAddForm(PortalForm):
 
     def __init__(self, *args, commission: Commission, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the commission's own persons: a secretariat never browses the persons of other commissions.
+        self.fields["person"].queryset = commission_persons(commission).order_by("last_name", "first_name")
         self.fields["seat"].queryset = (
             Seat.objects.filter(section__commission=commission, closed_on__isnull=True)
             .select_related("section", "organisation")
@@ -71,15 +74,28 @@ class MandateAddForm(PortalForm):
         return data
 
     def person_to_use(self) -> Person:
+        """The person chosen; or the one typed: already known to the portal under that name and e-mail (a member
+        of another commission), otherwise a new one."""
         data = self.cleaned_data
         if data["person"] is not None:
             return data["person"]
+        last_name = " ".join(data["last_name"].split()).upper()
+        if data["email"]:
+            known = Person.objects.filter(last_name__iexact=last_name, email__iexact=data["email"]).first()
+            if known is not None:
+                return known
         return Person(
             civility=data["civility"],
-            last_name=data["last_name"].strip().upper(),
-            first_name=data["first_name"].strip(),
+            last_name=last_name,
+            first_name=capitalised(data["first_name"]),
             email=data["email"],
         )
+
+
+def capitalised(first_name: str) -> str:
+    """A typed first name as names are written: "jean-marc  DE" → "Jean-Marc De"."""
+    words = " ".join(first_name.split()).split(" ")
+    return " ".join("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")) for word in words)
 
 
 class MandateEndForm(PortalForm):

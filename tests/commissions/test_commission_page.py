@@ -100,6 +100,51 @@ def test_the_secretariat_adds_a_mandate_for_a_new_person(agent, demo):
     assert "Mandat de suppléant ajouté : Mme MARTIN Inès" in response.content.decode()
 
 
+def test_the_person_picker_offers_the_commissions_persons_only(agent, demo, other_commission):
+    stranger = seat_member(other_commission, SectionKind.SOCIAL).person
+    page = agent.get(reverse("commissions:mandate_add", args=[demo.slug])).content.decode()
+    assert "KERN Colette" in page
+    assert stranger.last_name.upper() not in page.upper()
+
+
+def test_a_person_of_another_commission_typed_with_their_e_mail_is_taken_again(agent, demo, other_commission):
+    stranger = seat_member(other_commission, SectionKind.SOCIAL).person
+    stranger.email = "connu@example.org"
+    stranger.save()
+    seat = Mandate.objects.get(seat__section__commission=demo, person__last_name="GINOUX").seat
+    persons = Person.objects.count()
+    agent.post(
+        reverse("commissions:mandate_add", args=[demo.slug]),
+        {
+            "seat": seat.pk,
+            "role": "suppleant",
+            "civility": "Mme",
+            "last_name": f" {stranger.last_name.lower()} ",
+            "email": "CONNU@example.org",
+            "start": "2026-11-22",
+        },
+    )
+    assert Mandate.objects.get(seat=seat, role="suppleant").person == stranger
+    assert Person.objects.count() == persons
+
+
+def test_a_typed_first_name_is_written_as_names_are(agent, demo):
+    seat = Mandate.objects.get(seat__section__commission=demo, person__last_name="GINOUX").seat
+    agent.post(
+        reverse("commissions:mandate_add", args=[demo.slug]),
+        {
+            "seat": seat.pk,
+            "role": "suppleant",
+            "civility": "M.",
+            "last_name": "dupont",
+            "first_name": "jean-MARC",
+            "start": "2026-11-22",
+        },
+    )
+    person = Mandate.objects.get(seat=seat, role="suppleant").person
+    assert (person.last_name, person.first_name) == ("DUPONT", "Jean-Marc")
+
+
 def test_the_form_shows_an_overlap_next_to_the_start_date_and_saves_nothing(agent, demo):
     seat = Mandate.objects.get(seat__section__commission=demo, person__last_name="KERN").seat
     persons = Person.objects.count()
