@@ -109,6 +109,7 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
                 name="meeting_end_after_start",
+                violation_error_message="L'heure de fin doit être postérieure à l'heure de début.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["prevue", "convoquee", "tenue", "close", "annulee", "reportee"]),

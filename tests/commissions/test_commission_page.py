@@ -244,3 +244,10 @@ def test_the_last_change_counts_starts_and_the_day_after_an_end(commission):
     seat.closed_on = D(2025, 3, 31)
     seat.save()
     assert composition_changed_on(commission, D(2025, 6, 1)) == D(2025, 4, 1)
+
+
+def test_the_presidency_box_follows_the_date_asked(agent, demo):
+    page = agent.get(demo.get_absolute_url(), {"date": "01/06/2024"}).content.decode()
+    assert '<dt class="col-sm-2">2024</dt>' in page and '<dt class="col-sm-2">2025</dt>' in page
+    today = agent.get(demo.get_absolute_url()).content.decode()
+    assert '<dt class="col-sm-2">2026</dt>' in today and '<dt class="col-sm-2">2024</dt>' not in today

@@ -54,7 +54,7 @@ def test_the_start_is_read_in_the_commissions_time_zone(other_meeting):
 
 
 def test_a_meeting_cannot_end_before_it_starts(meeting):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="L'heure de fin doit être postérieure à l'heure de début."):
         meeting_update(meeting=meeting, end_time=datetime.time(9))
     with pytest.raises(IntegrityError), transaction.atomic():
         Meeting.objects.filter(pk=meeting.pk).update(end_time=datetime.time(9))

@@ -116,7 +116,7 @@ def commission_detail(request, slug):
         designations = list(
             PresidencyDesignation.objects.filter(commission=commission).select_related("president", "vice_president")
         )
-        years = (today.year, today.year + 1)
+        years = (day.year, day.year + 1)  # the presidency of the year asked (and the next), not always today's
         presidencies = [
             str(presidency) if isinstance(presidency, Exception) else presidency
             for presidency in presidencies_for_years(commission, years, designations)
@@ -149,7 +149,7 @@ def commission_detail(request, slug):
         request,
         scopes=[generations.COMPOSITION],
         parts=[
-            ("commissions/_detail_top.html", commission.pk, {"roles": roles, "day": today}, top),
+            ("commissions/_detail_top.html", commission.pk, {"roles": roles, "day": today, "year": day.year}, top),
             (
                 "commissions/_detail_sections.html",
                 commission.pk,
