@@ -88,6 +88,9 @@ class ApproveForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Pour approuver, confirmez votre identité en saisissant à nouveau votre mot de passe.",
     )
+    # The hash of the content shown on the page (trail.approval_hash): the service refuses the approval if the
+    # content is no longer that one, and the approval stores it.
+    content_hash = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

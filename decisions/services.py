@@ -24,7 +24,7 @@ from .models import Approval, Rdd, TrailEntry, ValidationVote, WorkflowError
 from .presidents import current_presidencies, president_sections, section_label
 from .signals import rdd_transmitted
 from .tasks import notify_rdd_event
-from .trail import CONTENT_FORMAT, approval_hash, trail_write
+from .trail import APPROVED_FORMATS, CONTENT_FORMAT, approval_hash, trail_write
 
 Status = Rdd.Status
 
@@ -201,11 +201,29 @@ def rdd_submit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
     return locked
 
 
-def rdd_approve(*, rdd: Rdd, user, ip: str | None = None) -> list[Approval]:
+def _require_approvals_bound(rdd: Rdd) -> None:
+    """Every approval given approved the content as it is: none survived a change of the content (a status moved
+    back to draft and forth behind the workflow, the content changed meanwhile)."""
+    hashes: dict[int, str] = {}
+    for approval in Approval.objects.filter(rdd=rdd).order_by("section"):
+        if not approval.content_hash:  # given before approvals were bound to a content
+            continue
+        version = approval.format_version
+        if version not in hashes:
+            hashes[version] = approval_hash(rdd, version=version) if version in APPROVED_FORMATS else ""
+        if approval.content_hash != hashes[version]:
+            raise WorkflowError(
+                f"L'approbation de la {section_label(approval.section)} porte sur un autre contenu que celui du "
+                "relevé : le relevé doit être renvoyé au secrétariat, puis soumis à nouveau aux présidents."
+            )
+
+
+def rdd_approve(*, rdd: Rdd, user, ip: str | None = None, content_hash: str | None = None) -> list[Approval]:
     """A current section president approves a submitted RDD for their section; both approvals make it approved.
 
-    Approving twice (double click, two tabs, two requests at once) gives one
-    approval: the row lock serialises the requests and the second is refused.
+    `content_hash`: the hash of the content the president was shown (trail.approval_hash), refused if the content
+    is no longer that one; the approval stores it. Approving twice (double click, two tabs, two requests at once)
+    gives one approval: the row lock serialises the requests and the second is refused.
     """
     with rdd_locked(rdd) as locked:
         commission = locked.meeting.commission
@@ -225,6 +243,11 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None) -> list[Approval]:
         today = commission.today()
         # What the president approves: the frozen content and facts, bound to the approval by their hash.
         approved_hash = approval_hash(locked)
+        if content_hash is not None and content_hash != approved_hash:
+            raise WorkflowError(
+                "Le contenu du relevé n'est plus celui qui vous a été présenté : relisez-le avant de l'approuver."
+            )
+        _require_approvals_bound(locked)
         created = []
         for kind in pending:
             person = presidencies[kind].person
@@ -296,6 +319,7 @@ def rdd_transmit(*, rdd: Rdd, user, ip: str | None = None) -> Rdd:
         step = _transition(locked, "transmit")
         _require_latest(locked)
         _require_held(locked)
+        _require_approvals_bound(locked)
         locked.status = step.target
         locked.transmitted_at = timezone.now()
         locked.save(update_fields=["status", "transmitted_at"])

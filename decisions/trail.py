@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from commissions.composition.models import SectionKind
+
 from .facts import hashed_facts
 from .models import Approval, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd, TrailEntry
 
@@ -262,7 +264,55 @@ def _frozen_check(rdd: Rdd, entries: list[TrailEntry], loaded: bool) -> TrailChe
         return TrailCheck(False, len(entries), last, f"format de contenu inconnu ({last.format_version})")
     if last.content_hash != _digest(build(rdd, parts)):
         return TrailCheck(False, len(entries), last, "le contenu du relevé a changé depuis cette entrée")
-    return TrailCheck(True, len(entries))
+    broken = _approvals_check(rdd, entries, parts)
+    return broken if broken is not None else TrailCheck(True, len(entries))
+
+
+def _approved_sections(entry: TrailEntry) -> set[str]:
+    """The sections an approval entry names in its note ("Section sociale, Section professionnelle")."""
+    labels = {label.strip() for label in entry.note.split(",")}
+    return {kind.value for kind in SectionKind if kind.label in labels}
+
+
+def _approvals_check(rdd: Rdd, entries: list[TrailEntry], parts: _Parts) -> TrailCheck | None:
+    """Each approval against the content it approved: its hash must be the hash of the RDD's content (frozen since
+    its submission), and each entry since the last submission (the approvals, the transmission) must hash that
+    content with the approvals given by then. None when all hold; the first break otherwise."""
+    submissions = [index for index, entry in enumerate(entries) if entry.action == TrailEntry.Action.SUBMIT]
+    since = entries[submissions[-1] :] if submissions else []
+    approving = {}
+    for entry in since:
+        if entry.action == TrailEntry.Action.APPROVE:
+            approving.update(dict.fromkeys(_approved_sections(entry), entry))
+    hashes: dict[int, str] = {}
+    for approval in parts.approvals:
+        if not approval.content_hash:  # given before approvals were bound to a content
+            continue
+        version = approval.format_version
+        if version not in hashes and version in APPROVED_FORMATS:
+            hashes[version] = _digest(APPROVED_FORMATS[version](rdd, parts))
+        if approval.content_hash != hashes.get(version):
+            where = approving.get(approval.section, entries[-1])
+            return TrailCheck(
+                False,
+                len(entries),
+                where,
+                f"l'approbation de la {SectionKind(approval.section).label.lower()} porte sur un autre contenu "
+                "que celui du relevé",
+            )
+    approved = _approved_v2(rdd, parts)
+    given: set[str] = set()
+    for entry in since:
+        if entry.action == TrailEntry.Action.APPROVE:
+            given |= _approved_sections(entry)
+        if entry.format_version != 2:
+            continue
+        then = [approval for approval in parts.approvals if approval.section in given]
+        if entry.content_hash != _digest(_with_approvals(approved, then)):
+            return TrailCheck(
+                False, len(entries), entry, "le contenu approuvé n'est pas celui que cette entrée a enregistré"
+            )
+    return None
 
 
 def trails_verify() -> list[tuple[Rdd, TrailCheck]]:

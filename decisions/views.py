@@ -40,7 +40,7 @@ from .forms import (
 from .models import CarriedBy, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd
 from .presidents import president_sections
 from .standard_items import session_add_standard_items
-from .trail import trail_verify
+from .trail import CONTENT_FORMAT, approval_hash, trail_verify
 
 READABLE_BY_MEMBERS = {Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED}
 
@@ -506,16 +506,27 @@ def approve(request, rdd_id):
     sections = _check_president(request.user, rdd)
     form = ApproveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        seen = form.cleaned_data["content_hash"] or None
         return _transition(
             request,
             rdd,
-            lambda: services.rdd_approve(rdd=rdd, user=request.user, ip=client_ip(request)),
+            lambda: services.rdd_approve(rdd=rdd, user=request.user, ip=client_ip(request), content_hash=seen),
             "Relevé de décisions approuvé. Merci.",
             target=reverse("decisions:inbox"),
         )
     context = _content_context(rdd)
+    # What the president approves, by its hash: shown before the password and sent back with it.
+    approved_hash = approval_hash(context["rdd"], loaded=True)
+    form.initial.setdefault("content_hash", approved_hash)
     context.update(
-        {"form": form, "sections": sections, "facts": facts_display(rdd_facts(context["rdd"])), "nav": "inbox"}
+        {
+            "form": form,
+            "sections": sections,
+            "facts": facts_display(rdd_facts(context["rdd"])),
+            "approved_hash": approved_hash,
+            "content_format": CONTENT_FORMAT,
+            "nav": "inbox",
+        }
     )
     return render(request, "decisions/approve.html", context)
 
