@@ -4,13 +4,10 @@ Redis, reading the extract by small blocks so that the kill lands while its hear
 plays Celery beat by calling the re-dispatch task, with the heartbeat moved back past the stale window."""
 
 import datetime
-import os
 import time
-import uuid
 from decimal import Decimal
 
 import pytest
-import redis
 from django.db.models import Count, Max, Min
 from django.test import override_settings
 from django.utils import timezone
@@ -19,7 +16,7 @@ from stats import tasks
 from stats.extract.derivation import montants_derive
 from stats.extract.jobs import extract_create, extract_queue
 from stats.models import CommissionTerritory, ExtractLine, NationalExtract, StatTable
-from tests.faults.worker import Worker, use_broker, wait_until
+from tests.faults.worker import wait_until
 from tests.stats.helpers import extract_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.broker]
@@ -31,37 +28,8 @@ PERIOD = (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
 
 
 @pytest.fixture
-def broker_url():
-    """A Redis database of its own, emptied before and after, so that no other test's worker takes our tasks."""
-    base = os.environ["CELERY_BROKER_URL"].rsplit("/", 1)[0]
-    url = f"{base}/11"
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    undo = use_broker(url)
-    yield url
-    undo()
-    client.flushdb()
-
-
-@pytest.fixture
-def media(tmp_path, settings):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}},
-    }
-    return root
-
-
-@pytest.fixture
-def worker(broker_url, media, tmp_path, monkeypatch):
-    monkeypatch.setenv("STATS_EXTRACT_BLOCK_BYTES", str(BLOCK_BYTES))  # read by the worker's stats.conf
-    process = Worker(broker_url=broker_url, media_root=media, log=tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log")
-    process.start()
-    yield process
-    process.stop()
+def worker_env() -> dict[str, str]:
+    return {"STATS_EXTRACT_BLOCK_BYTES": str(BLOCK_BYTES)}  # read by the worker's stats.conf
 
 
 def _extract(extract_id: int) -> NationalExtract:

@@ -4,11 +4,8 @@ calling the re-dispatch task, with the rendering's heartbeat moved back past its
 
 import datetime
 import hashlib
-import os
-import uuid
 
 import pytest
-import redis
 from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,44 +15,11 @@ from commissions.meetings.services import meeting_create
 from supports import tasks
 from supports.models import SupportRender
 from supports.services import support_request
-from tests.faults.worker import Worker, use_broker, wait_until
+from tests.faults.worker import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.broker]
 
 STALE = 361  # SUPPORTS_RENDER_TIME_LIMIT (300) and a minute, plus one second
-
-
-@pytest.fixture
-def broker_url():
-    """A Redis database of its own, emptied before and after, so that no other test's worker takes our tasks."""
-    base = os.environ["CELERY_BROKER_URL"].rsplit("/", 1)[0]
-    url = f"{base}/9"
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    undo = use_broker(url)
-    yield url
-    undo()
-    client.flushdb()
-
-
-@pytest.fixture
-def media(tmp_path, settings):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}},
-    }
-    return root
-
-
-@pytest.fixture
-def worker(broker_url, media, tmp_path):
-    process = Worker(broker_url=broker_url, media_root=media, log=tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log")
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture
