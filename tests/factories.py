@@ -1,9 +1,11 @@
 """Factories for test data: small, explicit, one per model."""
 
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
+from pypdf import PdfWriter
 
 from commissions.composition.models import Commission, Mandate, Seat, Section, SectionKind, SectionPresidency
 from commissions.meetings.models import Meeting
@@ -109,3 +111,12 @@ def make_session(commission: Commission, day: datetime.date, **fields) -> Meetin
     return Meeting.objects.create(
         commission=commission, date=day, start_time=datetime.time(14, 0), kind=Meeting.Kind.SESSION, **fields
     )
+
+
+def one_page_pdf(width: int = 595, height: int = 842) -> bytes:
+    """A real PDF of one blank page (A4 by default): what pypdf opens, as an upload check wants."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=width, height=height)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -1,13 +1,10 @@
 """The agenda: a tree numbered 01, 1.1, 1.1.1, reorderable, with sanitised content, attachments and blocks."""
 
-import io
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from pypdf import PdfWriter
 
 from commissions.meetings.agenda import (
     agenda_item_add,
@@ -19,6 +16,7 @@ from commissions.meetings.models import AgendaItem, ContentBlock
 from commissions.meetings.selectors import agenda_flat
 from commissions.meetings.services import content_block_save
 from portal.sanitize import sanitize_html
+from tests.factories import one_page_pdf
 
 
 def numbers(meeting):
@@ -215,14 +213,6 @@ def test_an_item_of_another_meeting_is_404_even_in_ones_own_commission(client, a
     foreign = agenda_item_add(meeting=other_meeting, title="Ailleurs")
     url = reverse("commissions:agenda_item_edit", args=[agenda.commission.slug, agenda.pk, foreign.pk])
     assert client.get(url).status_code == 404
-
-
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def test_attachments_are_uploaded_and_downloaded_through_the_portal(client, alice, bob, agenda):

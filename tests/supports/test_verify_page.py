@@ -1,20 +1,18 @@
 """'Vérifier un relevé': an uploaded PDF recognised by its SHA-256 against the trails, its seal and its stored copy."""
 
 import datetime
-import io
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from pypdf import PdfWriter
 
 from commissions.meetings.agenda import agenda_item_add
 from commissions.meetings.models import Speaker
 from decisions import services as decisions
 from supports.models import SupportRender
-from tests.factories import make_session
+from tests.factories import make_session, one_page_pdf
 
 URL = reverse("supports:rdd_verify")
 
@@ -34,14 +32,6 @@ def document(commission, alice, presidents, frozen_today, fake_renderer, django_
 
 def upload(client, data: bytes, name: str = "releve.pdf"):
     return client.post(URL, {"document": SimpleUploadedFile(name, data, content_type="application/pdf")})
-
-
-def blank_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def test_a_member_recognises_the_transmitted_rdd_its_seal_and_its_stored_copy(client, member_user, document):
@@ -81,7 +71,7 @@ def test_one_changed_byte_is_an_unknown_file_with_an_invalid_seal(client, member
 
 def test_an_unknown_pdf_is_said_unknown_in_french(client, member_user, document):
     client.force_login(member_user)
-    text = upload(client, blank_pdf()).text
+    text = upload(client, one_page_pdf(200, 200)).text
     assert "n'est pas un relevé de décisions transmis d'une de vos commissions" in text
     assert "aucun cachet du portail" in text
 
