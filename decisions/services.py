@@ -221,6 +221,9 @@ def _require_approvals_bound(rdd: Rdd) -> None:
 def rdd_approve(*, rdd: Rdd, user, ip: str | None = None, content_hash: str | None = None) -> list[Approval]:
     """A current section president approves a submitted RDD for their section; both approvals make it approved.
 
+    The approvers are the session's section presidents; when one has left office since the session, the section's
+    current president approves as their successor (`Approval.successor_of`, "en qualité de successeur de …").
+
     `content_hash`: the hash of the content the president was shown (trail.approval_hash), refused if the content
     is no longer that one; the approval stores it. Approving twice (double click, two tabs, two requests at once)
     gives one approval: the row lock serialises the requests and the second is refused.
@@ -240,6 +243,9 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None, content_hash: str | No
         if not pending:
             raise _already_approved(sections[0])
         presidencies = current_presidencies(commission)
+        # The session's section presidents approve its RDD; one who has left office since is replaced by the
+        # section's current president, their successor, and the approval says so.
+        on_the_day = current_presidencies(commission, locked.stated_date)
         today = commission.today()
         # What the president approves: the frozen content and facts, bound to the approval by their hash.
         approved_hash = approval_hash(locked)
@@ -251,6 +257,8 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None, content_hash: str | No
         created = []
         for kind in pending:
             person = presidencies[kind].person
+            then = on_the_day.get(kind)
+            predecessor = then.person if then is not None and then.person_id != person.pk else None
             try:
                 with transaction.atomic():
                     created.append(
@@ -262,7 +270,8 @@ def rdd_approve(*, rdd: Rdd, user, ip: str | None = None, content_hash: str | No
                             approved_on=today,
                             content_hash=approved_hash,
                             format_version=CONTENT_FORMAT,
-                            facts=approval_facts(rdd=locked, section=kind, person=person, successor_of=None),
+                            successor_of=predecessor,
+                            facts=approval_facts(rdd=locked, section=kind, person=person, successor_of=predecessor),
                         )
                     )
             except IntegrityError as error:
