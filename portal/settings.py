@@ -47,10 +47,10 @@ INSTALLED_APPS = [
     "django_prose_editor",  # static files only: the rich-text editor's bundle (commissions.meetings.forms)
     "bootstrap",
     "django_htmx",  # request.htmx, and htmx-2.min.js among the static files
-    "axes",
+    "portal.apps.AxesConfig",  # django-axes, named in French in the admin
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "portal.apps.TotpConfig",  # django_otp.plugins.otp_totp, named in French in the admin
     "health_check",
     "ops",
     "members",
