@@ -2,6 +2,8 @@
 and the error page work from the database (production settings: cached_db sessions, django-redis with its
 failures ignored, 0.5 s socket timeouts and portal.cache's breaker)."""
 
+import datetime
+import re
 import socket
 
 import pytest
@@ -9,8 +11,11 @@ from django.test import override_settings
 from django.urls import reverse
 
 from commissions.composition.models import SectionKind
+from commissions.meetings.agenda import agenda_item_add
+from decisions import services
+from decisions.models import Approval
 from portal.cache import redis_cache
-from tests.factories import PersonFactory, seat_member
+from tests.factories import PersonFactory, make_session, seat_member
 
 
 @pytest.fixture(params=["closed port", "silent server"])
@@ -61,3 +66,24 @@ def test_the_not_found_page_renders_with_the_cache_down(client, alice, down):
     response = client.get("/commissions/aucune-commission/")
     assert response.status_code == 404
     assert "introuvable" in response.content.decode().lower()
+
+
+def _hidden_fields(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+
+
+def test_a_president_approves_and_reads_the_rdd_with_the_cache_down(client, alice, commission, presidents, down):
+    meeting = make_session(commission, datetime.date(2025, 2, 26))
+    agenda_item_add(meeting=meeting, title="Aides à la télétransmission")
+    rdd = services.rdd_create(meeting=meeting, user=alice)
+    services.rdd_submit(rdd=rdd, user=alice)
+    social = presidents[0]
+    client.post(reverse("login"), {"username": social.user.username, "password": "motdepasse-solide"})
+    url = reverse("decisions:approve", args=[rdd.pk])
+    form = _hidden_fields(client.get(url).content.decode())
+    form.pop("csrfmiddlewaretoken", None)
+    response = client.post(url, {**form, "password": "motdepasse-solide"}, follow=True)
+    assert response.status_code == 200
+    assert Approval.objects.filter(rdd=rdd, person=social).exists()
+    page = client.get(reverse("decisions:detail", args=[rdd.pk]))
+    assert page.status_code == 200 and "Aides à la télétransmission" in page.content.decode()
