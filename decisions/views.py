@@ -65,7 +65,7 @@ def _rdd(request, rdd_id: int, *, manage: bool = False, header: bool = False) ->
     """
     queryset = Rdd.objects.select_related("meeting__commission")
     if header:
-        queryset = queryset.select_related("previous").annotate(
+        queryset = queryset.select_related("previous", "next_version").annotate(
             has_next_version=Exists(Rdd.objects.filter(previous=OuterRef("pk")))
         )
     rdd = get_object_or_404(queryset, pk=rdd_id)
