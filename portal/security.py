@@ -28,10 +28,15 @@ def client_address(request: HttpRequest | None) -> str:
 
 
 def user_label(request: HttpRequest | None) -> str:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return "anonyme"
-    return f"{user.get_username()} (#{user.pk})"
+    """Who made the request, for a log line; never an error of its own (the user is read from the session, in the
+    database, which may be what just failed)."""
+    try:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return "anonyme"
+        return f"{user.get_username()} (#{user.pk})"
+    except Exception:  # noqa: BLE001 - a log line must not fail the error page that writes it
+        return "inconnu (session illisible)"
 
 
 @receiver(user_logged_in, dispatch_uid="portal.security.remember_login_time")
