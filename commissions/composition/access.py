@@ -120,3 +120,24 @@ def commission_for(user, slug: str, *, manage: bool = False) -> Commission:
     if manage and not can_manage(user, commission):
         raise PermissionDenied("Cette action est réservée au secrétariat de la commission.")
     return commission
+
+
+def roles_by_commission(user) -> list[tuple[Commission, frozenset[Role]]]:
+    """Every commission the user sees (`Commission.objects.visible_to`), by name, with the user's roles in it.
+
+    One query whatever the number of commissions, for the pages that read all of them at once (the home page,
+    the search). Roles are judged on the server's date, as `commission_for` does, and kept on each commission so
+    that `roles_in` and `can_manage` on it ask nothing more.
+    """
+    if not user.is_authenticated:
+        return []
+    server_today = datetime.date.today()
+    rows = []
+    for commission in Commission.objects.visible_to(user).annotate(**_role_subqueries(user, server_today)):
+        roles = frozenset(
+            _roles_from_flags(user, commission._is_agent, commission._is_member, commission._is_president)
+        )
+        if commission.today() == server_today:
+            commission.__dict__[_ROLES] = (user.pk, server_today, roles)
+        rows.append((commission, roles))
+    return rows
