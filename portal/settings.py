@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "stats",
     "supports",
     "demo",
+    "home",  # the home page by role and the search (the top layer: reads every app)
 ]
 
 MIDDLEWARE = [

@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from portal.health import PortalHealthView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="commissions:list", permanent=False)),
+    path("", include("home.urls")),  # the home page by role ("/") and the search ("/recherche/")
     path("compte/", include("members.urls")),
     path("commissions/", include("commissions.urls")),
     path("commissions/<slug:slug>/statistiques/", include("stats.urls")),

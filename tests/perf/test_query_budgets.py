@@ -49,6 +49,10 @@ BUDGETS = {
     "inbox": 5,
     "transmitted RDDs": 5,  # with the pagination count
     "statistics page": 8,
+    # The to-do of every commission served, each list one query for all of them (home.selectors): the roles, the
+    # next meetings, the held ones with the quorum (3), the RDDs under way, the presidents, the open commitments.
+    "home (secretariat)": 12,
+    "home (president)": 8,  # the roles, the next meetings, the inbox (2), the last transmitted RDDs
 }
 
 # The same pages once their cached parts are in the cache (portal.generations), as most requests find them:
@@ -62,6 +66,9 @@ CACHED_BUDGETS = {
     "inbox": 2,
     "transmitted RDDs": 2,
     "statistics page": 6,
+    # Not cached: a to-do must be current (days waiting, a support just rendered); only the menu comes from the cache.
+    "home (secretariat)": 11,
+    "home (president)": 7,
 }
 
 
@@ -90,6 +97,8 @@ class Page:
                 return reverse("decisions:transmitted")
             case "statistics page":
                 return reverse("statistics:list", args=[PACA])
+            case "home (secretariat)" | "home (president)":
+                return reverse("home:index")
         raise AssertionError(self.name)
 
 
@@ -101,6 +110,8 @@ PAGES = [
     Page("inbox", "kern"),
     Page("transmitted RDDs", "secretariat"),
     Page("statistics page", "secretariat"),
+    Page("home (secretariat)", "secretariat"),
+    Page("home (president)", "kern"),
 ]
 
 TIMES = 10
