@@ -40,7 +40,7 @@ from commissions.meetings.agenda import agenda_item_add, agenda_item_move, agend
 from commissions.meetings.convocation import meeting_convene
 from commissions.meetings.models import AgendaItem, Attendance, ContentBlock, Meeting, Speaker
 from commissions.meetings.selectors import meeting_members
-from commissions.meetings.services import attendance_record, content_block_save, meeting_create, meeting_update
+from commissions.meetings.services import attendance_save, content_block_save, meeting_create, meeting_update
 from decisions import content, services
 from decisions.models import CarriedBy, Commitment, ItemRecord, Rdd
 from decisions.selectors import open_commitments
@@ -1106,10 +1106,16 @@ def _recent_attendance(meeting: Meeting) -> None:
     submission locks the attendance, so a later load must not write it again)."""
     if meeting.attendances.exists():
         return
-    titulars = [row for row in meeting_members(meeting) if row.role == Mandate.Role.TITULAR]
-    for position, row in enumerate(titulars):
-        status = Attendance.Status.REPRESENTED if position == len(titulars) - 1 else Attendance.Status.PRESENT
-        attendance_record(meeting=meeting, person=row.person, status=status)
+    members = meeting_members(meeting)
+    titulars = [row for row in members if row.role == Mandate.Role.TITULAR]
+    statuses = {row.person.pk: Attendance.Status.PRESENT for row in titulars}
+    # "Représenté(e)" needs the seat's substitute present (attendance_save checks the sheet as a whole).
+    represented = titulars[-1]
+    substitute = next(
+        row for row in members if row.role == Mandate.Role.SUBSTITUTE and row.seat_id == represented.seat_id
+    )
+    statuses |= {represented.person.pk: Attendance.Status.REPRESENTED, substitute.person.pk: Attendance.Status.PRESENT}
+    attendance_save(meeting=meeting, statuses=statuses)
 
 
 def _recent(paca: Commission) -> tuple[Meeting, Rdd]:
