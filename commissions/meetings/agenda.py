@@ -61,21 +61,43 @@ def _lock_agenda(meeting: Meeting) -> Meeting:
     return locked
 
 
+def _place_among(meeting: Meeting, parent: AgendaItem | None, before: AgendaItem | None) -> AgendaItem | None:
+    """The parent an item placed `before` an item (or at the end of `parent`'s sub-items) gets, both checked."""
+    if before is not None:
+        before = AgendaItem.objects.filter(pk=before.pk, meeting=meeting).first()
+        if before is None:
+            raise ValidationError({"before": "Ce point n'appartient pas à cette réunion (ou vient d'être supprimé)."})
+        if parent is not None and parent.pk != before.parent_id:
+            raise ValidationError({"before": "Ce point n'est pas un sous-point du point choisi."})
+        return before.parent
+    if parent is not None and parent.meeting_id != meeting.pk:
+        raise ValidationError({"parent": "Ce point n'appartient pas à cette réunion."})
+    return parent
+
+
+def _insert(ordered: list[AgendaItem], item: AgendaItem, before: AgendaItem | None) -> list[AgendaItem]:
+    """`ordered` (siblings, `item` left out) with `item` put before `before`, or at the end."""
+    rest = [sibling for sibling in ordered if sibling.pk != item.pk]
+    index = next((i for i, sibling in enumerate(rest) if before is not None and sibling.pk == before.pk), len(rest))
+    return [*rest[:index], item, *rest[index:]]
+
+
 @transaction.atomic
 def agenda_item_add(
     *,
     meeting: Meeting,
     title: str,
     parent: AgendaItem | None = None,
+    before: AgendaItem | None = None,
     speaker: str = "",
     content: str = "",
 ) -> AgendaItem:
-    """A new item at the end of the agenda, or at the end of a parent's sub-items."""
+    """A new item at the end of the agenda, or at the end of a parent's sub-items, or before the item `before`
+    (at its level: the items from there on are renumbered)."""
     _lock_agenda(meeting)
+    parent = _place_among(meeting, parent, before)
     level = 1
     if parent is not None:
-        if parent.meeting_id != meeting.pk:
-            raise ValidationError({"parent": "Ce point n'appartient pas à cette réunion."})
         level = parent.level + 1
         if level > AGENDA_MAX_LEVEL:
             raise ValidationError({"parent": f"L'ordre du jour compte au plus {AGENDA_MAX_LEVEL} niveaux."})
@@ -91,6 +113,8 @@ def agenda_item_add(
     )
     item.full_clean()
     item.save()
+    if before is not None:
+        _renumber(_insert(list(_siblings(meeting, item.parent_id)), item, before))
     return item
 
 
@@ -159,6 +183,42 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
         uncles.insert(at + 1, item)
         _renumber(uncles)
         _renumber([sibling for sibling in siblings if sibling.pk != item.pk])
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def agenda_item_place(
+    *, item: AgendaItem, parent: AgendaItem | None = None, before: AgendaItem | None = None
+) -> AgendaItem:
+    """Move an item, with its sub-items, before the item `before` (at its level), or at the end of `parent`'s
+    sub-items (of the agenda's top level without a parent): what a drag and drop does.
+
+    Refused under itself or one of its own sub-items, and beyond three levels. Both the siblings it leaves and
+    the ones it joins are renumbered.
+    """
+    meeting = _lock_agenda(item.meeting)
+    item = AgendaItem.objects.get(pk=item.pk)
+    parent = _place_among(meeting, parent, before)
+    if before is not None and before.pk == item.pk:
+        return item  # dropped where it was
+    if parent is not None and parent.pk in _descendants_and_self(item):
+        raise ValidationError("Un point ne peut devenir un sous-point de lui-même ni de l'un de ses sous-points.")
+    level = parent.level + 1 if parent is not None else 1
+    if level + _subtree_height(item) > AGENDA_MAX_LEVEL:
+        raise ValidationError(f"L'ordre du jour compte au plus {AGENDA_MAX_LEVEL} niveaux.")
+    parent_id = parent.pk if parent is not None else None
+    siblings = list(_siblings(meeting, parent_id))
+    left = item.parent_id
+    if left != parent_id:
+        # Parked after the new siblings first, so that no (parent, position) is ever taken twice.
+        top = max((sibling.position for sibling in siblings), default=0) + 1
+        AgendaItem.objects.filter(pk=item.pk).update(parent=parent, position=top, level=level)
+        item.parent, item.position = parent, top
+        _set_levels(item, level)
+    _renumber(_insert(siblings, item, before))
+    if left != parent_id:
+        _renumber(list(_siblings(meeting, left)))
     item.refresh_from_db()
     return item
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:meeting_id>/ordre-du-jour/ajouter/", views.agenda_item_add, name="agenda_item_add"),
     path("<int:meeting_id>/ordre-du-jour/<int:item_id>/", views.agenda_item_edit, name="agenda_item_edit"),
     path("<int:meeting_id>/ordre-du-jour/<int:item_id>/deplacer/", views.agenda_item_move, name="agenda_item_move"),
+    path("<int:meeting_id>/ordre-du-jour/<int:item_id>/placer/", views.agenda_item_place, name="agenda_item_place"),
     path(
         "<int:meeting_id>/ordre-du-jour/<int:item_id>/supprimer/", views.agenda_item_delete, name="agenda_item_delete"
     ),

@@ -70,6 +70,7 @@ class ItemUrls:
     move: str
     edit: str
     delete: str
+    place: str
 
 
 def _item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -171,24 +172,9 @@ def meeting_detail(request, slug, meeting_id):
     manage = can_manage(request.user, commission)
 
     def content() -> dict:
-        agenda = selectors.agenda_flat(meeting)
-        context = {"commission": commission, "meeting": meeting, "agenda": agenda, "can_manage": manage}
+        context = _agenda_context(commission, meeting, manage)
         if meeting.is_session:
             context["quorum"] = selectors.quorum_by_section(meeting)
-        if manage:
-            context["item_form"] = bootstrap(AgendaItemForm())
-            context["item_add_url"] = reverse("commissions:agenda_item_add", args=[commission.slug, meeting.pk])
-            move, edit, delete = (
-                _row_url(name, commission.slug, meeting.pk)
-                for name in (
-                    "commissions:agenda_item_move",
-                    "commissions:agenda_item_edit",
-                    "commissions:agenda_item_delete",
-                )
-            )
-            for node in agenda:
-                pk = node.item.pk
-                node.urls = ItemUrls(move=move(pk), edit=edit(pk), delete=delete(pk))
         return context
 
     # Rendered once per meeting and kind of reader until the commission's meetings or compositions change.
@@ -383,32 +369,105 @@ def quorum_rules(request, slug):
 
 
 # Agenda
+#
+# Every action on the agenda works as a plain form (a POST, then the meeting page again) and, sent by htmx from
+# the meeting page (static/js/agenda.js), answers the agenda's part of the page, renumbered, with what was done
+# said in it: the page is not reloaded.
+
+
+def _agenda_context(commission, meeting: Meeting, manage: bool) -> dict:
+    """The meeting page's agenda: the numbered items and, for the secretariat, the URLs of its actions."""
+    nodes = selectors.agenda_flat(meeting)
+    context = {"commission": commission, "meeting": meeting, "agenda": nodes, "can_manage": manage}
+    # A meeting whose RDD holds the agenda shows no handle nor action (its services refuse them all the same).
+    context["editable"] = manage and not meeting.is_locked
+    if manage:
+        context["item_form"] = bootstrap(AgendaItemForm())
+        context["item_add_url"] = reverse("commissions:agenda_item_add", args=[commission.slug, meeting.pk])
+        move, edit, delete, place = (
+            _row_url(name, commission.slug, meeting.pk)
+            for name in (
+                "commissions:agenda_item_move",
+                "commissions:agenda_item_edit",
+                "commissions:agenda_item_delete",
+                "commissions:agenda_item_place",
+            )
+        )
+        for node in nodes:
+            pk = node.item.pk
+            node.urls = ItemUrls(move=move(pk), edit=edit(pk), delete=delete(pk), place=place(pk))
+    return context
+
+
+def _agenda_answer(request, commission, meeting: Meeting, notice: str, **more) -> HttpResponse:
+    """The agenda's part of the meeting page, as it now stands, with `notice` said at its top.
+
+    `more`: error=True for a refusal, announce= what a screen reader hears (the notice otherwise), focus= the
+    item whose row keeps the focus, item_form= the add form with its errors.
+    """
+    context = _agenda_context(commission, meeting, manage=True)
+    if more.get("item_form") is None:
+        more.pop("item_form", None)
+    context.update({"notice": notice, "announce": more.pop("announce", "") or notice, **more})
+    return render(request, "commissions/_agenda.html", context)
+
+
+def _agenda_done(request, commission, meeting: Meeting, notice: str, *, anchor: str = "", **more) -> HttpResponse:
+    """What an agenda action answers: the agenda's part for htmx, the meeting page with `notice` otherwise."""
+    if request.htmx:
+        return _agenda_answer(request, commission, meeting, notice, **more)
+    if more.get("error"):
+        messages.error(request, notice)
+    else:
+        messages.success(request, notice)
+    return redirect(meeting.get_absolute_url() + anchor)
+
+
+def _named_items(request, meeting: Meeting, *names: str) -> list[AgendaItem | None]:
+    """The meeting's items whose ids the request gives in `names` (POST, else GET), in one query: None for a name
+    not given, 404 for an id that is not one of the meeting's items."""
+    values = [str(request.POST.get(name) or request.GET.get(name) or "") for name in names]
+    if not all(value.isdigit() for value in values if value):
+        raise Http404("Point introuvable.")
+    found = AgendaItem.objects.filter(meeting=meeting, pk__in=[int(value) for value in values if value]).in_bulk()
+    if any(value and int(value) not in found for value in values):
+        raise Http404("Point introuvable.")
+    for item in found.values():
+        item.meeting = meeting
+    return [found[int(value)] if value else None for value in values]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_item_add(request, slug, meeting_id):
+    """A new item: at the end, under `parent` or, with `before`, at that item's place (the rest renumbered)."""
     commission = commission_for(request.user, slug, manage=True)
     meeting = _meeting(commission, meeting_id)
-    parent = None
-    parent_id = request.POST.get("parent") or request.GET.get("parent")
-    if parent_id:
-        if not str(parent_id).isdigit():
-            raise Http404("Point introuvable.")
-        parent = _item(meeting, int(parent_id))
+    parent, before = _named_items(request, meeting, "parent", "before")
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = agenda.agenda_item_add(meeting=meeting, parent=parent, **form.cleaned_data)
+            item = agenda.agenda_item_add(meeting=meeting, parent=parent, before=before, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Point {item.number} ajouté.")
-            return redirect(meeting.get_absolute_url() + f"#point-{item.pk}")
+            return _agenda_done(
+                request, commission, meeting, f"Point {item.number} ajouté.", anchor=f"#point-{item.pk}", focus=item.pk
+            )
+    if request.htmx and request.method == "POST":
+        return _agenda_answer(
+            request,
+            commission,
+            meeting,
+            " ".join(form.non_field_errors()) or "Le point n'a pas été ajouté : voyez le formulaire.",
+            error=True,
+            item_form=bootstrap(form),
+            before=before,
+        )
     return render(
         request,
         "commissions/agenda_item_form.html",
-        {"commission": commission, "meeting": meeting, "form": form, "parent": parent},
+        {"commission": commission, "meeting": meeting, "form": form, "parent": parent, "before": before},
     )
 
 
@@ -448,13 +507,42 @@ def agenda_item_move(request, slug, meeting_id, item_id):
     commission = commission_for(request.user, slug, manage=True)
     meeting = _meeting(commission, meeting_id)
     item = _item(meeting, item_id)
+    was = item.number
     try:
         item = agenda.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as error:
-        messages.error(request, _message(error))
-    else:
-        messages.success(request, f"Point déplacé : désormais {item.number}.")
-    return redirect(meeting.get_absolute_url() + f"#point-{item.pk}")
+        return _agenda_done(request, commission, meeting, _message(error), error=True, focus=item.pk)
+    return _agenda_moved(request, commission, meeting, item, was)
+
+
+def _agenda_moved(request, commission, meeting: Meeting, item: AgendaItem, was: str) -> HttpResponse:
+    now = item.number
+    return _agenda_done(
+        request,
+        commission,
+        meeting,
+        f"Point déplacé : désormais {now}.",
+        anchor=f"#point-{item.pk}",
+        announce=f"Point {was} déplacé en position {now}." if now != was else f"Le point {now} n'a pas bougé.",
+        focus=item.pk,
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_place(request, slug, meeting_id, item_id):
+    """Move an item (a drag and drop): before the item `before`, or at the end of `parent`'s sub-items (of the
+    top level without `parent`)."""
+    commission = commission_for(request.user, slug, manage=True)
+    meeting = _meeting(commission, meeting_id)
+    item = _item(meeting, item_id)
+    parent, before = _named_items(request, meeting, "parent", "before")
+    was = item.number
+    try:
+        item = agenda.agenda_item_place(item=item, parent=parent, before=before)
+    except ValidationError as error:
+        return _agenda_done(request, commission, meeting, _message(error), error=True, focus=item.pk)
+    return _agenda_moved(request, commission, meeting, item, was)
 
 
 @login_required
@@ -466,9 +554,13 @@ def agenda_item_delete(request, slug, meeting_id, item_id):
     item = _item(meeting, item_id)
     if request.method == "POST":
         number = item.number
-        agenda.agenda_item_delete(item=item)
-        messages.success(request, f"Point {number} supprimé ; les points suivants ont été renumérotés.")
-        return redirect(meeting.get_absolute_url())
+        try:
+            agenda.agenda_item_delete(item=item)
+        except ValidationError as error:
+            return _agenda_done(request, commission, meeting, _message(error), error=True)
+        return _agenda_done(
+            request, commission, meeting, f"Point {number} supprimé ; les points suivants ont été renumérotés."
+        )
     return render(
         request,
         "commissions/agenda_item_delete.html",
