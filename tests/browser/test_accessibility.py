@@ -271,9 +271,17 @@ def test_keyboard_users_log_in_and_always_see_where_the_focus_is(meeting, page):
         seen.append(indicator)
         assert indicator["visible"] and (indicator["outline"] or indicator["shadow"]), indicator
         page.keyboard.press("Tab")
-    # The walk went through the navigation, the meeting's actions and the agenda's, up to the form at the end.
+    # The walk went through the navigation, the meeting's actions and the agenda's, up to the form.
     texts = [indicator["text"] for indicator in seen]
     walk = " | ".join(texts)
-    assert texts[-1] == "Ajouter un point à l'ordre du jour", walk
-    for expected in ("Commissions", "Se déconnecter", "Présences", "Monter le point 02", "Modifier le point 2.1.1"):
+    # The walk went on to the quorum's link at the end of the page.
+    assert texts[-1] == "Règles de quorum de la commission", walk
+    for expected in (
+        "Commissions",
+        "Se déconnecter",
+        "Présences",
+        "Monter le point 02",
+        "Modifier le point 2.1.1",
+        "Ajouter un point à l'ordre du jour",
+    ):
         assert any(text.startswith(expected) for text in texts), walk

@@ -90,13 +90,17 @@ def test_the_agent_builds_an_agenda_records_attendance_and_sends_the_convocation
     # Attendance.
     page.get_by_role("link", name="Présences").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Présences à la réunion du {day:%d/%m/%Y}")
-    page.get_by_label("Mme KERN Colette").select_option(label="Présent(e)")
+    # Mme KERN (CPCAM 13) is represented by her substitute, Mme ARMANDI, who must then be present (seed 001).
+    page.get_by_label("Mme KERN Colette").select_option(label="Représenté(e) par son suppléant")
     page.get_by_label("M. ROUSSEL Philippe").select_option(label="Présent(e)")
-    page.get_by_label("M. BALMELLE Nicolas").select_option(label="Représenté(e) par le suppléant")
+    page.get_by_label("M. BALMELLE Nicolas").select_option(label="Présent(e)")
     page.get_by_label("Mme GINOUX Delphine").select_option(label="Excusé(e)")
     page.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.get_by_role("alert")).to_contain_text("Mme ARMANDI Chrystelle n'est pas noté(e) présent(e)")
+    page.get_by_label("Mme ARMANDI Chrystelle").select_option(label="Présent(e)")
+    page.get_by_role("button", name="Enregistrer les présences").click()
     expect(page.get_by_role("status")).to_have_text("Présences enregistrées.")
-    expect(page.get_by_label("M. BALMELLE Nicolas")).to_have_value("represente")
+    expect(page.get_by_label("Mme KERN Colette")).to_have_value("represente")
     page.get_by_role("link", name="Retour à la réunion").click()
 
     # The convocation: a confirmation page that names the recipients, then the e-mails.
