@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class HomeConfig(AppConfig):
@@ -6,3 +7,9 @@ class HomeConfig(AppConfig):
 
     name = "home"
     verbose_name = "Accueil et recherche"
+
+    def ready(self):
+        from .search import register_sqlite_fold
+
+        # The search's folding function on SQLite (PostgreSQL has it from migration 0001).
+        connection_created.connect(register_sqlite_fold, dispatch_uid="home:sqlite_fold")

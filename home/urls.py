@@ -6,4 +6,5 @@ app_name = "home"
 
 urlpatterns = [
     path("", views.home, name="index"),
+    path("recherche/", views.search, name="search"),
 ]

@@ -53,6 +53,7 @@ BUDGETS = {
     # next meetings, the held ones with the quorum (3), the RDDs under way, the presidents, the open commitments.
     "home (secretariat)": 12,
     "home (president)": 8,  # the roles, the next meetings, the inbox (2), the last transmitted RDDs
+    "search": 10,  # the roles, one query per kind (persons, meetings, agenda items, decisions, commitments, questions)
 }
 
 # The same pages once their cached parts are in the cache (portal.generations), as most requests find them:
@@ -69,6 +70,7 @@ CACHED_BUDGETS = {
     # Not cached: a to-do must be current (days waiting, a support just rendered); only the menu comes from the cache.
     "home (secretariat)": 11,
     "home (president)": 7,
+    "search": 9,
 }
 
 
@@ -99,6 +101,8 @@ class Page:
                 return reverse("statistics:list", args=[PACA])
             case "home (secretariat)" | "home (president)":
                 return reverse("home:index")
+            case "search":
+                return reverse("home:search") + "?q=PERFADOM+t%C3%A9l%C3%A9transmission"
         raise AssertionError(self.name)
 
 
@@ -112,6 +116,7 @@ PAGES = [
     Page("statistics page", "secretariat"),
     Page("home (secretariat)", "secretariat"),
     Page("home (president)", "kern"),
+    Page("search", "secretariat"),
 ]
 
 TIMES = 10
