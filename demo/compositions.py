@@ -60,8 +60,8 @@ PACA_SEATS = [
         PROFESSIONAL,
         "UNDPM",
         [
-            (TITULAR, "M.", "MEUNIER", "Jean-Roch", D(2025, 2, 26)),
-            (SUBSTITUTE, "M.", "LAFON", "Grégory", D(2025, 2, 26)),
+            (TITULAR, "M.", "MEUNIER", "Jean-Roch", D(2024, 1, 1)),
+            (SUBSTITUTE, "M.", "LAFON", "Grégory", D(2024, 1, 1)),
         ],
     ),
     (
@@ -69,16 +69,18 @@ PACA_SEATS = [
         "UPSADI",
         [
             (TITULAR, "M.", "BALMELLE", "Nicolas", D(2024, 1, 1)),
-            (SUBSTITUTE, "M.", "DAOULAS", "Didier", D(2025, 2, 26)),
+            (SUBSTITUTE, "M.", "DAOULAS", "Didier", D(2024, 1, 1)),
         ],
     ),
-    # 000: "Le poste de titulaire pour le syndicat SYNALAM reste à pourvoir" (2024), filled on 26/02/2025 (001).
+    # 000: "Le poste de titulaire pour le syndicat SYNALAM reste à pourvoir" (2024): the only vacant post of the
+    # professional section in 2024, filled on 26/02/2025 (001). 000 names nobody else, so the other members of
+    # 001's table sit from 2024 on.
     (
         PROFESSIONAL,
         "SYNALAM",
         [
             (TITULAR, "M.", "GUILLAUME", "Thierry", D(2025, 2, 26)),
-            (SUBSTITUTE, "M.", "GUEROUX", "Philippe", D(2025, 2, 26)),
+            (SUBSTITUTE, "M.", "GUEROUX", "Philippe", D(2024, 1, 1)),
         ],
     ),
     (
@@ -86,7 +88,7 @@ PACA_SEATS = [
         "SNADOM",
         [
             (TITULAR, "Mme", "BUONORA", "Stéphanie", D(2024, 1, 1)),
-            (SUBSTITUTE, "Mme", "LAUNAY", "Fabienne", D(2025, 2, 26)),
+            (SUBSTITUTE, "Mme", "LAUNAY", "Fabienne", D(2024, 1, 1)),
         ],
     ),
     (
@@ -94,7 +96,7 @@ PACA_SEATS = [
         "SYNAPSAD",
         [
             (TITULAR, "M.", "ROUSSEL", "Philippe", D(2024, 1, 1)),
-            (SUBSTITUTE, "Mme", "FAVAND", "Laurence", D(2025, 2, 26)),
+            (SUBSTITUTE, "Mme", "FAVAND", "Laurence", D(2024, 1, 1)),
         ],
     ),
 ]
@@ -145,9 +147,13 @@ def _seats(commission: Commission, seats) -> None:
         section = commission.sections.get(kind=kind)
         seat, _ = Seat.objects.get_or_create(section=section, organisation=organisations[acronym], position=position)
         for role, civility, last_name, first_name, start in mandates:
-            Mandate.objects.get_or_create(
-                seat=seat, role=role, person=_person(civility, last_name, first_name), start=start
+            # By seat, role and person: a demo loaded before a start date changed gets the new date.
+            mandate, _ = Mandate.objects.get_or_create(
+                seat=seat, role=role, person=_person(civility, last_name, first_name), defaults={"start": start}
             )
+            if mandate.start != start:
+                mandate.start = start
+                mandate.save(update_fields=["start"])
 
 
 def _section_president(commission: Commission, kind: str, last_name: str, start: datetime.date) -> Person:
@@ -183,7 +189,9 @@ def load_demo() -> list[tuple[str, str]]:
         effective_on=D(2025, 2, 26),
         defaults={"approved_on": D(2025, 2, 26), "description": "Nouvelle composition de la section professionnelle"},
     )
-    Mandate.objects.filter(seat__section__commission=paca, start=D(2025, 2, 26)).update(opened_by=change)
+    paca_mandates = Mandate.objects.filter(seat__section__commission=paca)
+    paca_mandates.filter(start=D(2025, 2, 26)).update(opened_by=change)
+    paca_mandates.filter(opened_by=change).exclude(start=D(2025, 2, 26)).update(opened_by=None)
     kern = _section_president(paca, SOCIAL, "KERN", D(2024, 1, 1))
     roussel = _section_president(paca, PROFESSIONAL, "ROUSSEL", D(2024, 1, 1))
     PresidencyDesignation.objects.update_or_create(

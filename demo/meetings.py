@@ -45,6 +45,7 @@ from decisions import content, services
 from decisions.models import CarriedBy, Commitment, ItemRecord, Rdd
 from decisions.selectors import open_commitments
 from decisions.standard_items import session_add_standard_items
+from demo.information import load_demo_information
 from members.models import Person
 from portal.sanitize import sanitize_html
 
@@ -1218,6 +1219,8 @@ def load_demo_meetings() -> list[str]:
         # The recent session first: the upcoming one's agenda and follow-ups refer to it.
         recent, recent_rdd = _recent(paca)
         upcoming, upcoming_rdd = _upcoming(paca)
+        # 003: the information meeting of the Service médical with GPs, on its own body (demo.information).
+        information = load_demo_information()
     approvals = ", ".join(f"{a.approved_on:%d/%m/%Y}" for a in rdd_2025.approvals.order_by("approved_on"))
     return [
         f"{paca_2024}",
@@ -1227,4 +1230,5 @@ def load_demo_meetings() -> list[str]:
         f"{cote_dor_2025}",
         f"{recent} — {recent.get_status_display().lower()}, relevé {recent_rdd.get_status_display().lower()}",
         f"{upcoming} — {upcoming.get_status_display().lower()}, relevé {upcoming_rdd.get_status_display().lower()}",
+        f"{information} — {information.get_status_display().lower()}, sans relevé de décisions",
     ]
