@@ -8,6 +8,8 @@ as the application's own check.
 """
 
 import datetime
+import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -63,6 +65,66 @@ def draft_locked(rdd: Rdd) -> Iterator[Rdd]:
         yield locked
 
 
+# Versions of the editor's blocks
+
+
+# The fields of a block that a conflict's message quotes (its choices and check boxes are left out).
+TEXT_FIELDS = ("preamble", "summary", "decisions", "text", "answer")
+
+
+class EditConflict(WorkflowError):
+    """Another agent changed the block since the editor loaded it: the save is refused, their text shown."""
+
+    def __init__(self, *, current: dict, version: str):
+        # The other agent's text, by the block's field names, and the version to send to keep one's own text.
+        self.current = current
+        self.version = version
+        shown = " / ".join(current[name] for name in TEXT_FIELDS if current.get(name, "").strip())
+        super().__init__(
+            f"Modifié par un autre agent pendant votre saisie : « {shown or '(texte vide)'} ». "
+            "Votre texte n'a pas été enregistré : gardez le vôtre (enregistrez à nouveau) ou reprenez le sien."
+        )
+
+
+def block_values(block: Rdd | ItemRecord | Commitment | Question) -> dict:
+    """What the editor shows of a block, by its form's field names: the preamble, an item, a commitment, a question."""
+    if isinstance(block, Rdd):
+        return {"preamble": block.preamble}
+    if isinstance(block, ItemRecord):
+        return {"summary": block.summary, "decisions": "\n".join(decision.text for decision in block.decisions.all())}
+    if isinstance(block, Commitment):
+        return {"text": block.text, "carried_by": block.carried_by}
+    return {
+        "text": block.text,
+        "answer": block.answer,
+        "out_of_scope": block.out_of_scope,
+        "post_commission": block.post_commission,
+    }
+
+
+def block_version(block: Rdd | ItemRecord | Commitment | Question) -> str:
+    """The version of a block as the editor loaded it: a digest of its saved content (no counter to keep up).
+
+    A save states the version it was typed over; a block whose content changed since then is not overwritten
+    (`_check_version`). Equal contents have equal versions: a save retried after a lost answer is no conflict.
+    """
+    payload = json.dumps(block_values(block), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+def _check_version(current: Rdd | ItemRecord | Commitment | Question, expected: str | None, new_values: dict) -> None:
+    """Refuse a save typed over another version of the block, unless it writes what the block already holds.
+
+    Called under the RDD's row lock, with the block read again under it. No version (services, imports): no check.
+    """
+    if expected is None:
+        return
+    version = block_version(current)
+    saved = block_values(current)
+    if version != expected and {key: saved[key] for key in new_values} != new_values:
+        raise EditConflict(current=saved, version=version)
+
+
 # Item records, in line with the agenda
 
 
@@ -112,20 +174,24 @@ def rdd_sync_items(*, rdd: Rdd) -> Rdd:
 # Edits (drafts only)
 
 
-def rdd_update_preamble(*, rdd: Rdd, preamble: str) -> Rdd:
+def rdd_update_preamble(*, rdd: Rdd, preamble: str, expected_version: str | None = None) -> Rdd:
     with draft_locked(rdd) as locked:
+        _check_version(locked, expected_version, {"preamble": preamble.strip()})
         locked.preamble = preamble.strip()
         locked.save(update_fields=["preamble"])
     return locked
 
 
-def item_record_save(*, record: ItemRecord, summary: str, decisions: list[str]) -> ItemRecord:
+def item_record_save(
+    *, record: ItemRecord, summary: str, decisions: list[str], expected_version: str | None = None
+) -> ItemRecord:
     """The summary of exchanges on an item and its decisions taken (replacing the previous ones)."""
     with draft_locked(record.rdd):
         record = ItemRecord.objects.get(pk=record.pk)
+        texts = [text.strip() for text in decisions if text.strip()]
+        _check_version(record, expected_version, {"summary": summary.strip(), "decisions": "\n".join(texts)})
         record.summary = summary.strip()
         record.save(update_fields=["summary"])
-        texts = [text.strip() for text in decisions if text.strip()]
         existing = list(record.decisions.order_by("position", "id"))
         if [decision.text for decision in existing] != texts:
             for decision in existing:
@@ -139,7 +205,14 @@ def _next_position(queryset) -> int:
     return (queryset.aggregate(last=Max("position"))["last"] or 0) + 1
 
 
-def commitment_save(*, rdd: Rdd, text: str, carried_by: str, commitment: Commitment | None = None) -> Commitment:
+def commitment_save(
+    *,
+    rdd: Rdd,
+    text: str,
+    carried_by: str,
+    commitment: Commitment | None = None,
+    expected_version: str | None = None,
+) -> Commitment:
     """A commitment taken in this session (new, or corrected while the RDD is a draft)."""
     if not text.strip():
         raise WorkflowError({"text": "Indiquez l'engagement."})
@@ -150,6 +223,9 @@ def commitment_save(*, rdd: Rdd, text: str, carried_by: str, commitment: Commitm
             commitment = Commitment(rdd=locked, position=_next_position(Commitment.objects.filter(rdd=locked)))
         elif commitment.rdd_id != locked.pk:
             raise WorkflowError("Cet engagement n'appartient pas à ce relevé.")
+        else:
+            commitment = Commitment.objects.get(pk=commitment.pk)
+            _check_version(commitment, expected_version, {"text": text.strip(), "carried_by": carried_by})
         commitment.text = text.strip()
         commitment.carried_by = carried_by
         commitment.full_clean()
@@ -210,6 +286,7 @@ def question_save(
     out_of_scope: bool = False,
     post_commission: bool = False,
     question: Question | None = None,
+    expected_version: str | None = None,
 ) -> Question:
     """A question of the professional section and its answer."""
     if not text.strip():
@@ -219,6 +296,15 @@ def question_save(
             question = Question(rdd=locked, position=_next_position(Question.objects.filter(rdd=locked)))
         elif question.rdd_id != locked.pk:
             raise WorkflowError("Cette question n'appartient pas à ce relevé.")
+        else:
+            question = Question.objects.get(pk=question.pk)
+            new_values = {
+                "text": text.strip(),
+                "answer": answer.strip(),
+                "out_of_scope": out_of_scope,
+                "post_commission": post_commission,
+            }
+            _check_version(question, expected_version, new_values)
         question.text = text.strip()
         question.answer = answer.strip()
         question.out_of_scope = out_of_scope

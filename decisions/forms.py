@@ -22,7 +22,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class BlockVersionField(forms.CharField):
+    """The version of an editor's block as the page loaded it (decisions.content.block_version), sent back with it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=64, widget=forms.HiddenInput, **kwargs)
+
+    def clean(self, value) -> str | None:
+        return super().clean(value) or None
+
+
 class PreambleForm(forms.Form):
+    version = BlockVersionField()
     preamble = forms.CharField(
         label="Préambule",
         required=False,
@@ -33,6 +44,7 @@ class PreambleForm(forms.Form):
 
 
 class ItemRecordForm(forms.Form):
+    version = BlockVersionField()
     summary = forms.CharField(label="Synthèse des échanges", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     decisions = forms.CharField(
         label="Décisions actées",
@@ -46,6 +58,8 @@ class ItemRecordForm(forms.Form):
 
 
 class CommitmentForm(forms.ModelForm):
+    version = BlockVersionField()
+
     class Meta:
         model = Commitment
         fields = ["text", "carried_by"]
@@ -65,6 +79,8 @@ class FollowUpForm(forms.Form):
 
 
 class QuestionForm(forms.ModelForm):
+    version = BlockVersionField()
+
     class Meta:
         model = Question
         fields = ["text", "answer", "out_of_scope", "post_commission"]

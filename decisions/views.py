@@ -8,13 +8,16 @@ decisions.content (a draft's content).
 
 import datetime
 import ipaddress
+from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +40,7 @@ from .forms import (
     SendBackForm,
     ValidateForm,
 )
-from .models import CarriedBy, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd
+from .models import CarriedBy, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd, RddFrozen
 from .presidents import president_sections
 from .standard_items import session_add_standard_items
 from .trail import CONTENT_FORMAT, approval_hash, trail_verify
@@ -226,21 +229,173 @@ def rdd_detail(request, rdd_id):
     return render(request, "decisions/detail.html", context)
 
 
-@login_required
+# The editor's blocks (preamble, items, commitments, questions) are saved one by one, by a plain form or by the
+# autosave of static/js/rdd_editor.js (a fetch asking for JSON): see `editor_save` and `_block_save`.
+
+SESSION_EXPIRED = "Session expirée : votre texte est conservé sur cet appareil ; reconnectez-vous."
+
+
+def _wants_json(request) -> bool:
+    """The editor's autosave (static/js/rdd_editor.js) asks for JSON; a plain form gets pages and redirects."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def editor_save(view):
+    """`login_required` for the editor's saves, none of which strands a text behind the login.
+
+    An anonymous autosave gets a 401 with the French reason (the browser keeps the text); an anonymous plain form
+    (or link) goes to the login with `next` on the editor's page, never on this POST-only address, which would
+    end, once logged in again, on a 405.
+    """
+
+    @wraps(view)
+    def wrapper(request, rdd_id, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if _wants_json(request):
+                return JsonResponse({"reason": "session", "error": SESSION_EXPIRED}, status=401)
+            return redirect_to_login(reverse("decisions:edit", args=[rdd_id]))
+        return view(request, rdd_id, *args, **kwargs)
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    """A block's save refused because another agent changed it: the page shows both texts."""
+
+    key: str  # the block's form prefix: "preamble", "record-12", "commitment-3", "question-5"
+    error: content.EditConflict
+    typed: dict  # what this agent typed (their form's cleaned data)
+
+
+def _block_saved(request, rdd: Rdd, block, success: str, anchor: str) -> HttpResponse:
+    if _wants_json(request):
+        at = timezone.localtime()
+        return JsonResponse(
+            {"version": content.block_version(block), "message": f"Enregistré à {at:%H} h {at:%M}"}, status=200
+        )
+    messages.success(request, success)
+    return redirect(_editor_url(rdd, anchor))
+
+
+def _block_save(request, rdd: Rdd, *, key: str, form, save, success: str, anchor: str) -> HttpResponse:
+    """One block saved on its own: the autosave's JSON answer, or the plain form's redirect with its message.
+
+    A concurrent change is never overwritten: the autosave gets a 409 with the other text and its version (to
+    re-post one's own text over it); a plain form gets the editor again with both texts. A save on an RDD no
+    longer a draft gets the services' French reason.
+    """
+    try:
+        block = save()
+    except content.EditConflict as conflict:
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "reason": "conflict",
+                    "error": _message(conflict),
+                    "version": conflict.version,
+                    "current": conflict.current,
+                },
+                status=409,
+            )
+        return _editor_page(request, rdd, conflict=_Conflict(key=key, error=conflict, typed=form.cleaned_data))
+    except ValidationError as error:
+        if _wants_json(request):
+            reason = "frozen" if isinstance(error, RddFrozen) else "invalid"
+            return JsonResponse({"reason": reason, "error": _message(error)}, status=409 if reason == "frozen" else 400)
+        messages.error(request, _message(error))
+        return redirect(_editor_url(rdd, anchor))
+    return _block_saved(request, rdd, block, success, anchor)
+
+
+def _invalid_block(request, rdd: Rdd, form, anchor: str) -> HttpResponse:
+    if _wants_json(request):
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        return JsonResponse({"reason": "invalid", "error": " ".join(errors)}, status=400)
+    return _form_errors(request, rdd, form, anchor)
+
+
+def _editor_values(block, key: str, conflict: _Conflict | None) -> tuple[dict, str, _Conflict | None]:
+    """What a block's form shows: its saved values and version, or, after a conflict on it, the agent's own text
+    with the other agent's version (saving again keeps the agent's text) and the conflict to show."""
+    if conflict is not None and conflict.key == key:
+        return {**conflict.typed, "version": conflict.error.version}, conflict.error.version, conflict
+    version = content.block_version(block)
+    return {**content.block_values(block), "version": version}, version, None
+
+
+def _editor_blocks(context: dict, conflict: _Conflict | None) -> dict:
+    """The forms of the editor's blocks, each with its version (and the conflict of the block it concerns)."""
+    values, _, preamble_conflict = _editor_values(context["rdd"], "preamble", conflict)
+    record_forms = []
+    for record in context["records"]:
+        key = f"record-{record.pk}"
+        record_values, _, record_conflict = _editor_values(record, key, conflict)
+        record_forms.append((record, ItemRecordForm(initial=record_values, prefix=key), record_conflict))
+    # The commitments and questions are laid out by hand in the template: their values are set on the rows.
+    for block, key in [(row.commitment, f"commitment-{row.commitment.pk}") for row in context["commitments"]] + [
+        (question, f"question-{question.pk}") for question in context["questions"]
+    ]:
+        block_values, block.editor_version, block.editor_conflict = _editor_values(block, key, conflict)
+        for name, value in block_values.items():
+            if name != "version":
+                setattr(block, name, value)
+    return {
+        "preamble_form": PreambleForm(initial=values),
+        "preamble_conflict": preamble_conflict,
+        "record_forms": record_forms,
+    }
+
+
+def _editor_page(request, rdd: Rdd, conflict: _Conflict | None = None) -> HttpResponse:
+    context = _content_context(rdd)
+    context.update(_editor_blocks(context, conflict))
+    context.update(
+        {
+            "commitment_form": CommitmentForm(prefix="commitment"),
+            "question_form": QuestionForm(prefix="question"),
+            "follow_up_form": FollowUpForm(prefix="follow", initial={"date": rdd.meeting.date}),
+            "carried_by_choices": CarriedBy.choices,
+            "last_send_back": rdd.trail.filter(action="renvoi").order_by("-sequence").first(),
+            "session_expired": SESSION_EXPIRED,
+            "nav": "commissions",
+        }
+    )
+    return render(request, "decisions/editor.html", context, status=409 if conflict else 200)
+
+
+@editor_save
+@require_POST
+def _preamble_save(request, rdd_id):
+    """Save the preamble (a plain form or the autosave)."""
+    rdd = _rdd(request, rdd_id, manage=True)
+    form = PreambleForm(request.POST)
+    if not form.is_valid():
+        return _invalid_block(request, rdd, form, "")
+    return _block_save(
+        request,
+        rdd,
+        key="preamble",
+        form=form,
+        save=lambda: content.rdd_update_preamble(
+            rdd=rdd, preamble=form.cleaned_data["preamble"], expected_version=form.cleaned_data["version"]
+        ),
+        success="Préambule enregistré.",
+        anchor="",
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def rdd_edit(request, rdd_id):
     """The secretariat's editor: preamble, one block per agenda item, commitments, follow-up, questions."""
-    rdd = _rdd(request, rdd_id, manage=True)
     if request.method == "POST":
-        form = PreambleForm(request.POST)
-        if form.is_valid():
-            try:
-                content.rdd_update_preamble(rdd=rdd, preamble=form.cleaned_data["preamble"])
-            except ValidationError as error:
-                messages.error(request, _message(error))
-            else:
-                messages.success(request, "Préambule enregistré.")
-        return redirect(_editor_url(rdd))
+        return _preamble_save(request, rdd_id)
+    return _editor_get(request, rdd_id)
+
+
+@login_required
+def _editor_get(request, rdd_id):
+    rdd = _rdd(request, rdd_id, manage=True)
     if rdd.status != Rdd.Status.DRAFT:
         messages.info(request, "Ce relevé n'est plus un brouillon : il se lit sur sa page.")
         return redirect(rdd.get_absolute_url())
@@ -248,32 +403,7 @@ def rdd_edit(request, rdd_id):
         content.rdd_sync_items(rdd=rdd)
     except ValidationError as error:
         messages.error(request, _message(error))
-    context = _content_context(rdd)
-    context.update(
-        {
-            "preamble_form": PreambleForm(initial={"preamble": context["rdd"].preamble}),
-            "record_forms": [
-                (
-                    record,
-                    ItemRecordForm(
-                        initial={
-                            "summary": record.summary,
-                            "decisions": "\n".join(decision.text for decision in record.decisions.all()),
-                        },
-                        prefix=f"record-{record.pk}",
-                    ),
-                )
-                for record in context["records"]
-            ],
-            "commitment_form": CommitmentForm(prefix="commitment"),
-            "question_form": QuestionForm(prefix="question"),
-            "follow_up_form": FollowUpForm(prefix="follow", initial={"date": rdd.meeting.date}),
-            "carried_by_choices": CarriedBy.choices,
-            "last_send_back": rdd.trail.filter(action="renvoi").order_by("-sequence").first(),
-            "nav": "commissions",
-        }
-    )
-    return render(request, "decisions/editor.html", context)
+    return _editor_page(request, rdd)
 
 
 @login_required
@@ -337,7 +467,7 @@ def _form_errors(request, rdd: Rdd, form, anchor: str) -> HttpResponseRedirect:
     return redirect(_editor_url(rdd, anchor))
 
 
-@login_required
+@editor_save
 @require_POST
 def item_record_save(request, rdd_id, record_id):
     rdd = _rdd(request, rdd_id, manage=True)
@@ -345,19 +475,24 @@ def item_record_save(request, rdd_id, record_id):
     form = ItemRecordForm(request.POST, prefix=f"record-{record.pk}")
     anchor = f"point-{record.pk}"
     if not form.is_valid():
-        return _form_errors(request, rdd, form, anchor)
-    return _content_action(
+        return _invalid_block(request, rdd, form, anchor)
+    return _block_save(
         request,
         rdd,
-        lambda: content.item_record_save(
-            record=record, summary=form.cleaned_data["summary"], decisions=form.decision_list()
+        key=f"record-{record.pk}",
+        form=form,
+        save=lambda: content.item_record_save(
+            record=record,
+            summary=form.cleaned_data["summary"],
+            decisions=form.decision_list(),
+            expected_version=form.cleaned_data["version"],
         ),
-        f"Point {record.number} enregistré.",
-        anchor,
+        success=f"Point {record.number} enregistré.",
+        anchor=anchor,
     )
 
 
-@login_required
+@editor_save
 @require_POST
 def commitment_add(request, rdd_id):
     rdd = _rdd(request, rdd_id, manage=True)
@@ -374,27 +509,33 @@ def commitment_add(request, rdd_id):
     )
 
 
-@login_required
+@editor_save
 @require_POST
 def commitment_edit(request, rdd_id, commitment_id):
     rdd = _rdd(request, rdd_id, manage=True)
     commitment = get_object_or_404(Commitment, pk=commitment_id, rdd=rdd)
     form = CommitmentForm(request.POST, prefix=f"commitment-{commitment.pk}")
     if not form.is_valid():
-        return _form_errors(request, rdd, form, "engagements")
+        return _invalid_block(request, rdd, form, f"engagement-{commitment.pk}")
     data = form.cleaned_data
-    return _content_action(
+    return _block_save(
         request,
         rdd,
-        lambda: content.commitment_save(
-            rdd=rdd, text=data["text"], carried_by=data["carried_by"], commitment=commitment
+        key=f"commitment-{commitment.pk}",
+        form=form,
+        save=lambda: content.commitment_save(
+            rdd=rdd,
+            text=data["text"],
+            carried_by=data["carried_by"],
+            commitment=commitment,
+            expected_version=data["version"],
         ),
-        "Engagement enregistré.",
-        "engagements",
+        success="Engagement enregistré.",
+        anchor=f"engagement-{commitment.pk}",
     )
 
 
-@login_required
+@editor_save
 @require_POST
 def commitment_delete(request, rdd_id, commitment_id):
     rdd = _rdd(request, rdd_id, manage=True)
@@ -404,7 +545,7 @@ def commitment_delete(request, rdd_id, commitment_id):
     )
 
 
-@login_required
+@editor_save
 @require_POST
 def commitment_follow(request, rdd_id, commitment_id):
     """Record a state of a commitment (of this session, or an open one of an earlier session of the commission)."""
@@ -422,7 +563,7 @@ def commitment_follow(request, rdd_id, commitment_id):
     )
 
 
-@login_required
+@editor_save
 @require_POST
 def follow_up_delete(request, rdd_id, update_id):
     rdd = _rdd(request, rdd_id, manage=True)
@@ -432,36 +573,42 @@ def follow_up_delete(request, rdd_id, update_id):
     )
 
 
-@login_required
+@editor_save
 @require_POST
 def question_add(request, rdd_id):
     rdd = _rdd(request, rdd_id, manage=True)
     form = QuestionForm(request.POST, prefix="question")
     if not form.is_valid():
         return _form_errors(request, rdd, form, "questions")
+    data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
     return _content_action(
-        request, rdd, lambda: content.question_save(rdd=rdd, **form.cleaned_data), "Question ajoutée.", "questions"
+        request, rdd, lambda: content.question_save(rdd=rdd, **data), "Question ajoutée.", "questions"
     )
 
 
-@login_required
+@editor_save
 @require_POST
 def question_edit(request, rdd_id, question_id):
     rdd = _rdd(request, rdd_id, manage=True)
     question = get_object_or_404(Question, pk=question_id, rdd=rdd)
     form = QuestionForm(request.POST, prefix=f"question-{question.pk}")
     if not form.is_valid():
-        return _form_errors(request, rdd, form, "questions")
-    return _content_action(
+        return _invalid_block(request, rdd, form, f"question-{question.pk}")
+    data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+    return _block_save(
         request,
         rdd,
-        lambda: content.question_save(rdd=rdd, question=question, **form.cleaned_data),
-        "Question enregistrée.",
-        "questions",
+        key=f"question-{question.pk}",
+        form=form,
+        save=lambda: content.question_save(
+            rdd=rdd, question=question, expected_version=form.cleaned_data["version"], **data
+        ),
+        success="Question enregistrée.",
+        anchor=f"question-{question.pk}",
     )
 
 
-@login_required
+@editor_save
 @require_POST
 def question_delete(request, rdd_id, question_id):
     rdd = _rdd(request, rdd_id, manage=True)

@@ -1,0 +1,1 @@
+// The RDD editor autosave (filled in the next commit).
