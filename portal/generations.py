@@ -218,7 +218,7 @@ def _vary_text(value: object) -> str:
     if isinstance(value, set | frozenset | list | tuple):
         return ",".join(sorted(_vary_text(item) for item in value))
     text = "" if value is None else str(value)
-    if len(text) > 40 or not text.replace("-", "").replace("_", "").isalnum():
+    if text and (len(text) > 40 or not text.replace("-", "").replace("_", "").isalnum()):
         return hashlib.sha256(text.encode()).hexdigest()[:24]
     return text
 
@@ -226,8 +226,10 @@ def _vary_text(value: object) -> str:
 def fragment_key(template_name: str, what: object, vary_on: Varies) -> str:
     """The one place a fragment's key is built: the template, what it shows, then what varies with the reader,
     by name (so that two views cannot build the same key for different readers by accident)."""
-    parts = [f"{name}={_vary_text(value)}" for name, value in sorted(vary_on.items())]
-    return ":".join(["fragment", template_name, _vary_text(what), *parts])
+    varies = ":".join(f"{name}={_vary_text(value)}" for name, value in sorted(vary_on.items()))
+    if len(varies) > 80:  # the key stays short with the scopes' tokens after it (memcached's 250 characters)
+        varies = hashlib.sha256(varies.encode()).hexdigest()[:32]
+    return ":".join(part for part in ("fragment", template_name, _vary_text(what), varies) if part)
 
 
 def fragment(

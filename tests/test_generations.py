@@ -191,5 +191,8 @@ def test_a_fragments_key_names_each_thing_it_varies_on():
     assert generations.fragment_key("t", 1, {"roles": {"membre", "agent"}, "day": datetime.date(2026, 12, 6)}) == (
         "fragment:t:1:day=2026-12-06:roles=agent,membre"
     )
-    searched = generations.fragment_key("t", "list", {"query": "Côte-d'Or : PERFADOM"})
-    assert "PERFADOM" not in searched and len(searched.rsplit("=", 1)[1]) == 24
+    searched = generations.fragment_key("t", "list", {"query": "Côte-d'Or : PERFADOM", "page": None})
+    assert "PERFADOM" not in searched and len(searched.rsplit("=", 1)[1]) == 24 and "page=:" in searched
+    # A long list of what varies is hashed as a whole, so that the key with its scopes' tokens stays short.
+    long = generations.fragment_key("t", 1, {f"part{index}": "x" * 30 for index in range(5)})
+    assert len(long) < 80 and long.startswith("fragment:t:1:")
