@@ -22,6 +22,9 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 demo: install system-deps
+	@# The trail's demo key (portal/settings.py reads var/trail/keys with DEBUG and no TRAIL_KEYS), written once.
+	@test -s var/trail/keys || (umask 077 && mkdir -p var/trail && \
+		echo "demo:$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')" > var/trail/keys)
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py demo_seal
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo

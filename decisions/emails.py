@@ -7,6 +7,7 @@ twice at once, sends nothing twice.
 
 import datetime
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -84,6 +85,20 @@ def _url(name: str, *args) -> str:
     return settings.PORTAL_BASE_URL + reverse(name, args=args)
 
 
+# How services.rdd_record_document writes the document's SHA-256 in the DOCUMENT entry's note.
+_DOCUMENT_SHA256 = re.compile(r"SHA-256 : ([0-9a-f]{64})")
+
+
+def trail_anchors(rdd: Rdd) -> dict[str, str]:
+    """What a transmission e-mail gives its members to keep outside the database: the SHA-256 of the RDD's
+    document if its trail records it already, and the chain head (the last entry's hash, sealed by the key)."""
+    entries = TrailEntry.objects.filter(rdd=rdd).order_by("-sequence")
+    head = entries.values_list("entry_hash", flat=True).first() or ""
+    note = entries.filter(action=TrailEntry.Action.DOCUMENT).values_list("note", flat=True).first() or ""
+    found = _DOCUMENT_SHA256.search(note)
+    return {"trail_head": head, "document_sha256": found.group(1) if found else ""}
+
+
 EVENTS = {
     TrailEntry.Action.SUBMIT: ("Relevé de décisions à approuver", "decisions/email_submitted.txt"),
     TrailEntry.Action.SEND_BACK: ("Relevé de décisions renvoyé au secrétariat", "decisions/email_sent_back.txt"),
@@ -118,6 +133,8 @@ def notify_event(*, entry: TrailEntry) -> int:
         "edit_url": _url("decisions:edit", rdd.pk),
         "inbox_url": _url("decisions:inbox"),
     }
+    if entry.action == TrailEntry.Action.TRANSMIT:
+        context.update(trail_anchors(rdd))
     subject = f"{title} — {commission.name} — séance du {rdd.meeting.date:%d/%m/%Y}"
     sent = 0
     for email, name in recipients:

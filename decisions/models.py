@@ -371,6 +371,8 @@ class TrailEntry(models.Model):
         VALIDATE = "validation", "Validation en séance"
         NEW_VERSION = "nouvelle_version", "Nouvelle version"
         DOCUMENT = "document", "Document PDF enregistré"
+        # Appended by `manage.py trail_rekey`: an entry sealed by the trail's key after entries written before it.
+        ANCHOR = "ancrage", "Ancrage par la clé du journal"
 
     rdd = models.ForeignKey(Rdd, on_delete=models.PROTECT, related_name="trail")
     sequence = models.PositiveIntegerField("n°")
@@ -388,6 +390,9 @@ class TrailEntry(models.Model):
     format_version = models.PositiveSmallIntegerField("format du contenu", default=1)
     previous_hash = models.CharField("empreinte précédente", max_length=64)
     entry_hash = models.CharField("empreinte", max_length=64, unique=True)
+    # The key (settings.TRAIL_KEYS) whose HMAC-SHA-256 chains this entry; none for the entries written before the
+    # trail had a key, chained by plain SHA-256 ("antérieure à la clé").
+    key_id = models.CharField("clé", max_length=32, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "entrée du journal"

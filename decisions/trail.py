@@ -3,13 +3,22 @@
 Each transition of the workflow (services) writes an entry with the hash of the RDD's content and the hash
 of the previous entry, so that an entry changed, removed or rewritten behind the portal breaks the chain,
 and a frozen RDD's content changed behind the workflow no longer matches its last entry.
+
+Entries are chained by HMAC-SHA-256 under a key kept outside the database (settings.TRAIL_KEYS, the entry's
+`key_id`), so that someone who can write the tables, but has not the key, cannot recompute the chain with the
+portal's own functions. Entries written before the trail had a key keep their plain SHA-256 ("antérieures à la
+clé"); `manage.py trail_rekey` anchors them under the key.
 """
 
+import dataclasses
 import datetime
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from commissions.composition.models import SectionKind
@@ -64,7 +73,7 @@ APPROVED_FORMATS = {2: _approved_v2}
 CONTENT_FORMAT = 2
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Parts:
     records: list
     commitments: list
@@ -165,11 +174,40 @@ def _entry_fields(entry: TrailEntry) -> dict:
     # Entries of format 1 were hashed without their format: they still verify; later ones are bound to theirs.
     if entry.format_version != 1:
         fields["format"] = entry.format_version
+    # A keyed entry is bound to its key's id too; entries written before the key were hashed without it.
+    if entry.key_id:
+        fields["key"] = entry.key_id
     return fields
 
 
-def entry_hash(entry: TrailEntry, previous_hash: str) -> str:
+class UnknownTrailKey(ImproperlyConfigured):
+    """An entry sealed by a key that settings.TRAIL_KEYS no longer (or never) held."""
+
+    def __init__(self, key_id: str):
+        self.key_id = key_id
+        super().__init__(f"clé du journal inconnue « {key_id} » : absente de TRAIL_KEYS")
+
+
+def _plain_hash(entry: TrailEntry, previous_hash: str) -> str:
     return hashlib.sha256(previous_hash.encode() + _canonical(_entry_fields(entry))).hexdigest()
+
+
+def entry_hash(entry: TrailEntry, previous_hash: str) -> str:
+    """The entry's hash: HMAC-SHA-256 under its key, or plain SHA-256 for an entry written before the key."""
+    if not entry.key_id:
+        return _plain_hash(entry, previous_hash)
+    key = settings.TRAIL_KEYS.get(entry.key_id)
+    if key is None:
+        raise UnknownTrailKey(entry.key_id)
+    return hmac.new(key, previous_hash.encode() + _canonical(_entry_fields(entry)), hashlib.sha256).hexdigest()
+
+
+def writing_key_id() -> str:
+    """The key of new entries (settings.TRAIL_KEY_ID); the settings refuse to start without one."""
+    key_id = settings.TRAIL_KEY_ID
+    if key_id not in settings.TRAIL_KEYS:
+        raise ImproperlyConfigured("TRAIL_KEY_ID doit désigner une des clés de TRAIL_KEYS.")
+    return key_id
 
 
 def _user_label(user) -> str:
@@ -194,10 +232,29 @@ def trail_write(*, rdd: Rdd, action: str, user=None, ip: str | None = None, note
         content_hash=content_hash(rdd, version=CONTENT_FORMAT),
         format_version=CONTENT_FORMAT,
         previous_hash=last.entry_hash if last else GENESIS_HASH,
+        key_id=writing_key_id(),
     )
     entry.entry_hash = entry_hash(entry, entry.previous_hash)
     entry.save()
     return entry
+
+
+def trail_anchor(*, rdd: Rdd) -> "TrailCheck":
+    """Anchor under the trail's key a chain written before it: verified first, then an entry sealed by the key
+    appended (so that a rewrite of the earlier entries breaks the link with it). A broken chain is not anchored:
+    its check is returned. The caller holds the RDD's row lock (content.rdd_locked)."""
+    check = trail_verify(rdd)
+    if not check or check.anchored:
+        return check
+    key_id = writing_key_id()
+    plural = pluralize(check.pre_key)
+    trail_write(
+        rdd=rdd,
+        action=TrailEntry.Action.ANCHOR,
+        note=f"{check.pre_key} entrée{plural} antérieure{plural} à la clé du journal vérifiée{plural} et "
+        f"ancrée{plural} par la clé « {key_id} »",
+    )
+    return trail_verify(rdd)
 
 
 # Checks
@@ -207,7 +264,7 @@ def trail_write(*, rdd: Rdd, action: str, user=None, ip: str | None = None, note
 EMPTY_TRAIL = "journal vide : un relevé a toujours au moins son entrée de création"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class TrailCheck:
     """The result of a trail check: intact, or the first entry found broken and why."""
 
@@ -215,9 +272,26 @@ class TrailCheck:
     entries: int
     broken: TrailEntry | None = None
     reason: str = ""
+    # Entries chained by plain SHA-256, written before the trail had a key (all of them at the start of the chain).
+    pre_key: int = 0
 
     def __bool__(self) -> bool:
         return self.intact
+
+    @property
+    def anchored(self) -> bool:
+        """The chain ends with an entry sealed by the key: whoever lacks the key cannot rewrite what precedes."""
+        return self.entries > self.pre_key
+
+    @property
+    def key_wording(self) -> str:
+        """The entries written before the trail's key, in French ("" when every entry is sealed by the key)."""
+        if not self.pre_key:
+            return ""
+        if not self.anchored:
+            return "toutes antérieures à la clé du journal, chaîne non encore ancrée par la clé"
+        plural = pluralize(self.pre_key)
+        return f"dont {self.pre_key} antérieure{plural} à la clé du journal, ancrée{plural} depuis par la clé"
 
     @property
     def where(self) -> str:
@@ -239,20 +313,47 @@ def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: b
         # An RDD always has its creation entry: no entry at all means the trail was emptied.
         return TrailCheck(False, 0, None, EMPTY_TRAIL)
     previous = GENESIS_HASH
+    pre_key = 0
     for expected_sequence, entry in enumerate(entries, start=1):
-        if entry.sequence != expected_sequence:
-            return TrailCheck(False, len(entries), entry, "une entrée manque avant celle-ci")
-        if entry.previous_hash != previous:
-            return TrailCheck(False, len(entries), entry, "le lien avec l'entrée précédente est rompu")
-        if entry.entry_hash != entry_hash(entry, previous):
-            return TrailCheck(False, len(entries), entry, "l'entrée a été modifiée après son enregistrement")
+        reason = _entry_break(entry, expected_sequence, previous, keyed_before=pre_key < expected_sequence - 1)
+        if reason:
+            return TrailCheck(False, len(entries), entry, reason)
+        pre_key += not entry.key_id
         previous = entry.entry_hash
     if not loaded:
         # Read again: the status and the facts as the database holds them, not as the caller last saw them.
         rdd = Rdd.objects.select_related("meeting__commission").get(pk=rdd.pk)
-    if rdd.status != Rdd.Status.DRAFT:
-        return _frozen_check(rdd, entries, loaded)
-    return TrailCheck(True, len(entries))
+    check = _frozen_check(rdd, entries, loaded) if rdd.status != Rdd.Status.DRAFT else TrailCheck(True, len(entries))
+    return dataclasses.replace(check, pre_key=pre_key)
+
+
+def _entry_break(entry: TrailEntry, expected_sequence: int, previous: str, *, keyed_before: bool) -> str:
+    """Why the entry breaks the chain ("" when it holds). `keyed_before`: an earlier entry is sealed by the key."""
+    if entry.sequence != expected_sequence:
+        return "une entrée manque avant celle-ci"
+    if entry.previous_hash != previous:
+        return "le lien avec l'entrée précédente est rompu"
+    if not entry.key_id and keyed_before:
+        # Only the entries written before the key are plain SHA-256: one after a keyed entry was rewritten.
+        return "l'entrée n'est pas scellée par la clé du journal alors qu'une entrée précédente l'est"
+    try:
+        expected = entry_hash(entry, previous)
+    except UnknownTrailKey as error:
+        return str(error)
+    if entry.entry_hash == expected:
+        return ""
+    return _why_rewritten(entry, previous)
+
+
+def _why_rewritten(entry: TrailEntry, previous: str) -> str:
+    """An entry whose hash is not its own: recomputed without the key, with another key, or changed."""
+    if entry.key_id and entry.entry_hash == _plain_hash(entry, previous):
+        return "l'empreinte de l'entrée a été recalculée sans la clé du journal (SHA-256 simple)"
+    message = previous.encode() + _canonical(_entry_fields(entry))
+    for key_id, key in settings.TRAIL_KEYS.items():
+        if key_id != entry.key_id and entry.entry_hash == hmac.new(key, message, hashlib.sha256).hexdigest():
+            return f"l'empreinte de l'entrée a été calculée avec une autre clé que la sienne (« {key_id} »)"
+    return "l'entrée a été modifiée après son enregistrement"
 
 
 def _frozen_check(rdd: Rdd, entries: list[TrailEntry], loaded: bool) -> TrailCheck:

@@ -5,7 +5,9 @@ DJANGO_DEBUG=1. The embedded default (no DATABASE_URL, no CELERY_BROKER_URL)
 is a SQLite file and eager Celery tasks, which is what `make demo` uses.
 """
 
+import base64
 import datetime
+import re
 from pathlib import Path
 
 import environ
@@ -196,6 +198,52 @@ SEAL_PKCS12_FILE = env.str("SEAL_PKCS12_FILE", default="")
 SEAL_PKCS12_PASSPHRASE = env.str("SEAL_PKCS12_PASSPHRASE", default="")
 SEAL_CA_FILES = env.list("SEAL_CA_FILES", default=[])
 TSA_URL = env.str("TSA_URL", default="")
+# The keys of the RDD trail's chain (decisions.trail: HMAC-SHA-256), kept outside the database so that someone who
+# can write the tables cannot recompute the chain: TRAIL_KEYS "id:key,id:key" (each key base64 or hex, 32 bytes
+# or more), TRAIL_KEY_ID the key of new entries (the only one when there is one); the others, retired, verify the
+# entries they sealed. With DEBUG and no TRAIL_KEYS, the demo key `make demo` writes to var/trail/keys
+# (git-ignored). Without a key the portal does not start.
+TRAIL_KEYS_DEMO_FILE = BASE_DIR / "var" / "trail" / "keys"
+
+
+def _trail_keys(value: str) -> dict[str, bytes]:
+    keys = {}
+    for pair in filter(None, (part.strip() for part in value.split(","))):
+        key_id, _, text = pair.partition(":")
+        key_id, text = key_id.strip(), text.strip()
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id):
+            raise ImproperlyConfigured(
+                f"TRAIL_KEYS : identifiant de clé invalide « {key_id} » (lettres, chiffres, _.-)."
+            )
+        try:
+            if re.fullmatch(r"(?:[0-9a-fA-F]{2})+", text):
+                key = bytes.fromhex(text)
+            else:
+                key = base64.b64decode(text.replace("-", "+").replace("_", "/") + "=" * (-len(text) % 4), validate=True)
+        except ValueError:
+            key = b""
+        if len(key) < 32:
+            raise ImproperlyConfigured(
+                f"TRAIL_KEYS : la clé « {key_id} » doit faire au moins 32 octets (base64 ou hex)."
+            )
+        keys[key_id] = key
+    return keys
+
+
+_trail_keys_text = env.str("TRAIL_KEYS", default="")
+if not _trail_keys_text and DEBUG and TRAIL_KEYS_DEMO_FILE.exists():
+    _trail_keys_text = TRAIL_KEYS_DEMO_FILE.read_text()
+TRAIL_KEYS = _trail_keys(_trail_keys_text)
+TRAIL_KEY_ID = env.str("TRAIL_KEY_ID", default=next(iter(TRAIL_KEYS)) if len(TRAIL_KEYS) == 1 else "")
+if not TRAIL_KEYS:
+    raise ImproperlyConfigured(
+        "TRAIL_KEYS doit être défini (« id:clé », clé de 32 octets ou plus en base64 ou hex) : le journal des "
+        "relevés est chaîné par une clé gardée hors de la base."
+        + (" En démonstration, `make demo` écrit une clé dans var/trail/keys." if DEBUG else "")
+    )
+if TRAIL_KEY_ID not in TRAIL_KEYS:
+    raise ImproperlyConfigured("TRAIL_KEY_ID doit désigner une des clés de TRAIL_KEYS (celle des nouvelles entrées).")
+
 # Largest PDF the "Vérifier un relevé" page reads.
 VERIFY_UPLOAD_MAX_SIZE = env.int("VERIFY_UPLOAD_MAX_MB", default=20) * 1024 * 1024
 

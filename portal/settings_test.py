@@ -8,6 +8,8 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# The trail's key of the tests (tests/decisions/test_trail_keys.py); never a production key.
+os.environ.setdefault("TRAIL_KEYS", "test:" + "7e57" * 16)
 
 from portal.settings import *  # noqa: E402,F403
 
