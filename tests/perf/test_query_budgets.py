@@ -45,7 +45,11 @@ BUDGETS = {
     "commission list": 5,  # with the pagination count
     "commission page": 12,
     "meeting page": 8,  # the quorum in one query of plain rows (commissions.meetings.selectors)
-    "RDD page": 15,  # the header (status, versions) read apart from the cached body; the trail check reads no more
+    # The header (status, versions) read apart from the cached body; the trail check reads no more. A draft states
+    # its session's facts as the directory gives them (decisions.facts: the meeting, who presides, the attendance
+    # with each member's organisation, the session's presidents): 9 queries whatever the data; a submitted RDD
+    # reads its snapshot instead.
+    "RDD page": 24,
     "inbox": 5,
     "transmitted RDDs": 5,  # with the pagination count
     "statistics page": 8,
