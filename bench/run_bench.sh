@@ -42,6 +42,8 @@ export CACHE_URL="redis://127.0.0.1:6379/1"
 export DJANGO_SETTINGS_MODULE=portal.settings
 export DJANGO_DEBUG=0
 export DJANGO_SECRET_KEY="bench-secret-key-only-for-the-load-benchmark-0123456789"
+# The trail's key (production refuses to start without one): a fixed one, for this benchmark's database only.
+export TRAIL_KEYS="bench:$(printf bench-trail-key | sha256sum | cut -c1-64)"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
 export CONN_MAX_AGE=600
