@@ -176,7 +176,8 @@ def test_the_rdd_statistics_and_supports_pages_have_no_serious_accessibility_vio
     upcoming = Meeting.objects.get(title=UPCOMING_TITLE)
     draft = Rdd.objects.get(meeting__title=RECENT_TITLE)
     transmitted = Rdd.objects.get(meeting__commission__slug="cpr-paca-corse-lpp", meeting__date=PACA_2025_DAY)
-    amounts = StatTable.objects.get(commission__slug="cpr-paca-corse-lpp", kind="montants")
+    # The demo holds several tables of amounts for PACA–Corse (000's PACA and Corse, 001's PACA): any one will do.
+    amounts = StatTable.objects.filter(commission__slug="cpr-paca-corse-lpp", kind="montants").order_by("pk").first()
     support_request(meeting=upcoming, kind="support", version="convocation")  # eager: a ready row on the page
     base = "/commissions/cpr-paca-corse-lpp"
 
