@@ -9,25 +9,10 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from commissions.meetings.agenda import agenda_item_add
-from commissions.meetings.models import Speaker
 from decisions import services as decisions
 from supports.models import SupportRender
 from supports.services import rdd_document_check
 from tests.factories import make_session
-
-
-@pytest.fixture
-def transmitted(commission, alice, presidents, frozen_today, fake_renderer, django_capture_on_commit_callbacks):
-    meeting = make_session(commission, datetime.date(2026, 10, 1))
-    agenda_item_add(meeting=meeting, title="Aides à la télétransmission", speaker=Speaker.SOCIAL)
-    rdd = decisions.rdd_create(meeting=meeting, user=alice)
-    decisions.rdd_submit(rdd=rdd, user=alice)
-    for president in presidents:
-        decisions.rdd_approve(rdd=rdd, user=president.user)
-    with django_capture_on_commit_callbacks(execute=True):
-        decisions.rdd_transmit(rdd=rdd, user=alice)
-    return rdd
 
 
 @pytest.fixture

@@ -1,33 +1,20 @@
 """'Vérifier un relevé': an uploaded PDF recognised by its SHA-256 against the trails, its seal and its stored copy."""
 
-import datetime
-
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from commissions.meetings.agenda import agenda_item_add
-from commissions.meetings.models import Speaker
-from decisions import services as decisions
 from supports.models import SupportRender
-from tests.factories import make_session, one_page_pdf
+from tests.factories import one_page_pdf
 
 URL = reverse("supports:rdd_verify")
 
 
 @pytest.fixture
-def document(commission, alice, presidents, frozen_today, fake_renderer, django_capture_on_commit_callbacks):
-    meeting = make_session(commission, datetime.date(2026, 10, 1))
-    agenda_item_add(meeting=meeting, title="Aides à la télétransmission", speaker=Speaker.SOCIAL)
-    rdd = decisions.rdd_create(meeting=meeting, user=alice)
-    decisions.rdd_submit(rdd=rdd, user=alice)
-    for president in presidents:
-        decisions.rdd_approve(rdd=rdd, user=president.user)
-    with django_capture_on_commit_callbacks(execute=True):
-        decisions.rdd_transmit(rdd=rdd, user=alice)
-    return SupportRender.objects.get(meeting=meeting, kind="rdd", version="final", status="pret")
+def document(transmitted):
+    return SupportRender.objects.get(meeting=transmitted.meeting, kind="rdd", version="final", status="pret")
 
 
 def upload(client, data: bytes, name: str = "releve.pdf"):
