@@ -243,3 +243,14 @@ def test_open_commitments_are_counted_and_the_late_ones_listed(commission, alice
     todo = _todo(alice, commission)
     assert (todo.open_commitments, todo.overdue_commitments) == (2, 1)
     assert [commitment.text for commitment in todo.overdue] == ["Relancer la CPAM sur les délais"]
+
+
+def test_a_draft_is_to_submit_only_once_its_session_is_held(client, commission, alice, frozen_today):
+    held = make_session(commission, datetime.date(2026, 11, 2))
+    coming = make_session(commission, datetime.date(2026, 12, 3))
+    for meeting in (held, coming):
+        services.rdd_create(meeting=meeting, user=alice)
+    client.force_login(alice)
+    page = " ".join(client.get(reverse("home:index")).content.decode().split())
+    assert "À soumettre</span> <a" in page and "Séance du 02/11/2026</a> : brouillon à soumettre" in page
+    assert "Séance du 03/12/2026</a> : brouillon préparé, à soumettre une fois la séance tenue" in page
