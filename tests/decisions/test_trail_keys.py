@@ -270,3 +270,12 @@ def test_the_transmission_email_states_the_documents_sha256_once_recorded(
     assert f"Document PDF du relevé (SHA-256) : {sha256}" in body
     assert f"Tête de la chaîne du journal du relevé : {head}" in body
     assert "consigné dans le journal à la suite" not in body
+
+
+def test_the_rdd_page_says_which_entries_came_before_the_key(client, alice, pre_key):
+    client.force_login(alice)
+    page = client.get(pre_key.get_absolute_url()).content.decode()
+    assert "Chaîne d'empreintes intacte (5 entrées, toutes antérieures à la clé du journal" in page
+    call_command("trail_rekey")
+    page = client.get(pre_key.get_absolute_url()).content.decode()
+    assert "dont 5 antérieures à la clé du journal, ancrées depuis par la clé" in page
