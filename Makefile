@@ -25,6 +25,8 @@ demo: install system-deps
 	@# The trail's demo key (portal/settings.py reads var/trail/keys with DEBUG and no TRAIL_KEYS), written once.
 	@test -s var/trail/keys || (umask 077 && mkdir -p var/trail && \
 		echo "demo:$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')" > var/trail/keys)
+	@# var/demo.env: the demo's settings for every later `manage.py` command of the README (see portal/settings.py).
+	@mkdir -p var && echo "DJANGO_DEBUG=1" > var/demo.env
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py demo_seal
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo

@@ -7,6 +7,7 @@ is a SQLite file and eager Celery tasks, which is what `make demo` uses.
 
 import base64
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -21,6 +22,12 @@ from portal.release import code_release
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+# `make demo` writes var/demo.env (DJANGO_DEBUG=1), so that every `manage.py` command of the README works as
+# written on the demo's machine. It never overrides a variable set in the environment (the test settings set
+# DJANGO_DEBUG=0 first); a deployment has no such file.
+LOCAL_ENV = Path(os.environ.get("PORTAL_LOCAL_ENV", "") or BASE_DIR / "var" / "demo.env")
+if LOCAL_ENV.is_file():
+    environ.Env.read_env(LOCAL_ENV)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")

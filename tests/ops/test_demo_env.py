@@ -1,0 +1,41 @@
+"""After `make demo`, the README's `manage.py` commands work as written: the settings read var/demo.env, which
+never overrides what the environment sets."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+KEYS = "k:" + "ab" * 32  # the trail's key, which `make demo` writes in var/trail/ (absent from a fresh clone)
+PRINT_DEBUG = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+
+
+def _debug_with(env_file, **variables) -> str:
+    environment = {key: value for key, value in os.environ.items() if key not in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY")}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PORTAL_LOCAL_ENV": str(env_file),
+        "PYTHONPATH": str(settings.BASE_DIR),
+        **variables,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PRINT_DEBUG], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
+    )
+    return done.stdout.strip() or done.stderr.strip().splitlines()[-1]
+
+
+def test_the_demo_env_file_makes_the_commands_work_without_any_variable(tmp_path):
+    env_file = tmp_path / "demo.env"
+    env_file.write_text("DJANGO_DEBUG=1\n")
+    assert _debug_with(env_file, TRAIL_KEYS=KEYS) == "True"
+
+
+def test_without_the_file_production_asks_for_its_secret_key(tmp_path):
+    assert "DJANGO_SECRET_KEY doit être défini" in _debug_with(tmp_path / "absent.env")
+
+
+def test_the_environment_wins_over_the_file(tmp_path):
+    env_file = tmp_path / "demo.env"
+    env_file.write_text("DJANGO_DEBUG=1\n")
+    assert _debug_with(env_file, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x", TRAIL_KEYS=KEYS) == "False"
