@@ -201,6 +201,23 @@ def item_record_save(
     return record
 
 
+def _row_save(model, *, rdd: Rdd, row, values: dict, expected_version: str | None, not_ours: str):
+    """A commitment or a question of the locked draft `rdd`, new (at the end) or read again under the lock and
+    checked against the version its editor was shown, then written with `values`."""
+    if row is None:
+        row = model(rdd=rdd, position=_next_position(model.objects.filter(rdd=rdd)))
+    elif row.rdd_id != rdd.pk:
+        raise WorkflowError(not_ours)
+    else:
+        row = model.objects.get(pk=row.pk)
+        _check_version(row, expected_version, values)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    return row
+
+
 def _next_position(queryset) -> int:
     return (queryset.aggregate(last=Max("position"))["last"] or 0) + 1
 
@@ -219,17 +236,14 @@ def commitment_save(
     if carried_by not in CarriedBy.values:
         raise WorkflowError({"carried_by": "Indiquez qui porte l'engagement."})
     with draft_locked(rdd) as locked:
-        if commitment is None:
-            commitment = Commitment(rdd=locked, position=_next_position(Commitment.objects.filter(rdd=locked)))
-        elif commitment.rdd_id != locked.pk:
-            raise WorkflowError("Cet engagement n'appartient pas à ce relevé.")
-        else:
-            commitment = Commitment.objects.get(pk=commitment.pk)
-            _check_version(commitment, expected_version, {"text": text.strip(), "carried_by": carried_by})
-        commitment.text = text.strip()
-        commitment.carried_by = carried_by
-        commitment.full_clean()
-        commitment.save()
+        commitment = _row_save(
+            Commitment,
+            rdd=locked,
+            row=commitment,
+            values={"text": text.strip(), "carried_by": carried_by},
+            expected_version=expected_version,
+            not_ours="Cet engagement n'appartient pas à ce relevé.",
+        )
     return commitment
 
 
@@ -292,25 +306,19 @@ def question_save(
     if not text.strip():
         raise WorkflowError({"text": "Indiquez la question."})
     with draft_locked(rdd) as locked:
-        if question is None:
-            question = Question(rdd=locked, position=_next_position(Question.objects.filter(rdd=locked)))
-        elif question.rdd_id != locked.pk:
-            raise WorkflowError("Cette question n'appartient pas à ce relevé.")
-        else:
-            question = Question.objects.get(pk=question.pk)
-            new_values = {
+        question = _row_save(
+            Question,
+            rdd=locked,
+            row=question,
+            values={
                 "text": text.strip(),
                 "answer": answer.strip(),
                 "out_of_scope": out_of_scope,
                 "post_commission": post_commission,
-            }
-            _check_version(question, expected_version, new_values)
-        question.text = text.strip()
-        question.answer = answer.strip()
-        question.out_of_scope = out_of_scope
-        question.post_commission = post_commission
-        question.full_clean()
-        question.save()
+            },
+            expected_version=expected_version,
+            not_ours="Cette question n'appartient pas à ce relevé.",
+        )
     return question
 
 
