@@ -23,7 +23,7 @@ from .models import (
     TrailEntry,
     ValidationVote,
 )
-from .trail import trail_verify
+from .trail import access_matches, trail_verify
 from .views import client_ip
 
 
@@ -135,9 +135,18 @@ class ValidationVoteInline(ApprovalInline):
     readonly_fields = fields
 
 
+@admin.display(description="adresse IP")
+def trail_address(entry: TrailEntry) -> str:
+    """The entry's address: from the access table while it is kept, or of an entry written before that table."""
+    access = getattr(entry, "access", None) if entry.ip_digest else None
+    if access is not None:
+        return access.ip if access_matches(entry, access.ip) else f"{access.ip} (ne correspond pas au journal)"
+    return entry.ip or ("effacée" if entry.ip_digest else "—")
+
+
 class TrailInline(admin.TabularInline):
     model = TrailEntry
-    fields = ["sequence", "action", "user_label", "at", "ip", "note", "entry_hash"]
+    fields = ["sequence", "action", "user_label", "at", trail_address, "note", "entry_hash"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -295,8 +304,9 @@ class ApprovalAdmin(ReadOnlyAdmin):
 
 @admin.register(TrailEntry)
 class TrailEntryAdmin(ReadOnlyAdmin):
-    list_display = ["rdd", "sequence", "action", "user_label", "at", "ip"]
+    list_display = ["rdd", "sequence", "action", "user_label", "at", trail_address]
     list_filter = ["action"]
+    list_select_related = ["rdd__meeting__commission", "access"]
 
 
 @admin.register(Notification)

@@ -382,7 +382,11 @@ class TrailEntry(models.Model):
     )
     user_label = models.CharField("par", max_length=200, blank=True)
     at = models.DateTimeField("le")
+    # The address of entries written before the access table (TrailAccess): the chain covers it, so it stays.
     ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    # Since the access table: a keyed digest of the address (trail.ip_digest), "" without an address; the chain
+    # covers the digest, the address itself lives in TrailAccess until its retention ends. None: an earlier entry.
+    ip_digest = models.CharField("empreinte de l'adresse IP", max_length=64, null=True, blank=True, editable=False)
     note = models.TextField("remarque", blank=True)
     content_hash = models.CharField("empreinte du contenu", max_length=64)
     # The shape of the canonical content that `content_hash` covers (decisions.trail.CONTENT_FORMATS); an entry is
@@ -402,6 +406,22 @@ class TrailEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M} — {self.user_label}"
+
+
+class TrailAccess(models.Model):
+    """The IP address of a trail entry, kept apart from the append-only trail so that it can be purged after its
+    retention period (ops.retention, RETENTION_TRAIL_IPS_DAYS): the chain covers only its keyed digest, which
+    proves the address while it is kept and reveals nothing once it is gone. Shown to the secretariat and admins."""
+
+    entry = models.OneToOneField(TrailEntry, on_delete=models.CASCADE, related_name="access", primary_key=True)
+    ip = models.GenericIPAddressField("adresse IP")
+
+    class Meta:
+        verbose_name = "adresse IP du journal"
+        verbose_name_plural = "adresses IP du journal"
+
+    def __str__(self) -> str:
+        return f"{self.entry} — {self.ip}"
 
 
 class Notification(models.Model):

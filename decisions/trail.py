@@ -24,7 +24,7 @@ from django.utils import timezone
 from commissions.composition.models import SectionKind
 
 from .facts import hashed_facts
-from .models import Approval, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd, TrailEntry
+from .models import Approval, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd, TrailAccess, TrailEntry
 
 # The previous hash of a trail's first entry.
 GENESIS_HASH = "0" * 64
@@ -167,10 +167,14 @@ def _entry_fields(entry: TrailEntry) -> dict:
         "user": entry.user_id,
         "user_label": entry.user_label,
         "at": entry.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-        "ip": entry.ip or "",
         "note": entry.note,
         "content_hash": entry.content_hash,
     }
+    # Entries written before the access table were hashed with the address itself; later ones with its digest.
+    if entry.ip_digest is None:
+        fields["ip"] = entry.ip or ""
+    else:
+        fields["ip_digest"] = entry.ip_digest
     # Entries of format 1 were hashed without their format: they still verify; later ones are bound to theirs.
     if entry.format_version != 1:
         fields["format"] = entry.format_version
@@ -202,6 +206,48 @@ def entry_hash(entry: TrailEntry, previous_hash: str) -> str:
     return hmac.new(key, previous_hash.encode() + _canonical(_entry_fields(entry)), hashlib.sha256).hexdigest()
 
 
+def ip_digest(ip: str | None, key_id: str) -> str:
+    """The keyed digest of an address that the chain covers ("" without one): HMAC-SHA-256 under the entry's key,
+    since a plain hash of an IPv4 address is reversed by trying the 2³² of them."""
+    if not ip:
+        return ""
+    return hmac.new(settings.TRAIL_KEYS[key_id], b"ip:" + ip.encode(), hashlib.sha256).hexdigest()
+
+
+def access_matches(entry: TrailEntry, ip: str) -> bool:
+    """The address kept in the access table is the one the chain covers (False for an entry without a digest)."""
+    if not entry.ip_digest or entry.key_id not in settings.TRAIL_KEYS:
+        return False
+    return hmac.compare_digest(entry.ip_digest, ip_digest(ip, entry.key_id))
+
+
+@dataclasses.dataclass(frozen=True)
+class Address:
+    """An entry's address as the secretariat sees it: from the access table (checked against the chain's digest),
+    from an entry written before it, or purged."""
+
+    ip: str
+    matches: bool = True
+
+    def __str__(self) -> str:
+        return self.ip
+
+
+def trail_addresses(entries: list[TrailEntry]) -> dict[int, Address]:
+    """The addresses of these entries by entry id, in one query; an address of the access table that its entry's
+    digest does not cover (changed behind the portal) is flagged. Entries without an address are left out."""
+    kept = dict(TrailAccess.objects.filter(entry__in=[e.pk for e in entries]).values_list("entry_id", "ip"))
+    addresses = {}
+    for entry in entries:
+        if entry.pk in kept:
+            addresses[entry.pk] = Address(kept[entry.pk], access_matches(entry, kept[entry.pk]))
+        elif entry.ip:
+            addresses[entry.pk] = Address(entry.ip)
+        elif entry.ip_digest:
+            addresses[entry.pk] = Address("effacée (durée de conservation écoulée)")
+    return addresses
+
+
 def writing_key_id() -> str:
     """The key of new entries (settings.TRAIL_KEY_ID); the settings refuse to start without one."""
     key_id = settings.TRAIL_KEY_ID
@@ -220,6 +266,7 @@ def _user_label(user) -> str:
 def trail_write(*, rdd: Rdd, action: str, user=None, ip: str | None = None, note: str = "") -> TrailEntry:
     """Append an entry to the RDD's trail; the caller holds the RDD's row lock, so the chain stays linear."""
     last = TrailEntry.objects.filter(rdd=rdd).order_by("-sequence").first()
+    key_id = writing_key_id()
     entry = TrailEntry(
         rdd=rdd,
         sequence=(last.sequence + 1) if last else 1,
@@ -227,15 +274,17 @@ def trail_write(*, rdd: Rdd, action: str, user=None, ip: str | None = None, note
         user=user if user is not None and user.pk else None,
         user_label=_user_label(user),
         at=timezone.now(),
-        ip=ip or None,
+        ip_digest=ip_digest(ip, key_id),
         note=note,
         content_hash=content_hash(rdd, version=CONTENT_FORMAT),
         format_version=CONTENT_FORMAT,
         previous_hash=last.entry_hash if last else GENESIS_HASH,
-        key_id=writing_key_id(),
+        key_id=key_id,
     )
     entry.entry_hash = entry_hash(entry, entry.previous_hash)
     entry.save()
+    if ip:
+        TrailAccess.objects.create(entry=entry, ip=ip)
     return entry
 
 

@@ -43,7 +43,7 @@ from .forms import (
 from .models import CarriedBy, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd, RddFrozen
 from .presidents import president_sections
 from .standard_items import session_add_standard_items
-from .trail import CONTENT_FORMAT, approval_hash, trail_verify
+from .trail import CONTENT_FORMAT, approval_hash, trail_addresses, trail_verify
 
 READABLE_BY_MEMBERS = {Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED}
 
@@ -188,6 +188,11 @@ def rdd_detail(request, rdd_id):
         loaded = context["rdd"]
         # Read once: listed on the page and checked (the RDD's content and status are those just read with it).
         trail = list(loaded.trail.order_by("sequence"))
+        if manage:
+            # The addresses, to the secretariat only (personal data, kept for RETENTION_TRAIL_IPS_DAYS).
+            addresses = trail_addresses(trail)
+            for entry in trail:
+                entry.address = addresses.get(entry.pk)
         context.update(
             {
                 "can_manage": manage,

@@ -1,9 +1,10 @@
 """Data kept no longer than needed: what `manage.py purge_expired` deletes, and after how long.
 
 Only technical records are purged: expired sessions, login attempts and access logs (IP addresses,
-user names), revoked calendar tokens. Business records — commissions, mandates, meetings, records of
-decisions and their approvals — are never deleted or changed here: an approved record is archived by
-its own app, not purged.
+user names), revoked calendar tokens, the IP addresses of the RDD trails (decisions.TrailAccess: the
+trail itself keeps only their keyed digest, so its chain stays intact). Business records —
+commissions, mandates, meetings, records of decisions and their approvals — are never deleted or
+changed here: an approved record is archived by its own app, not purged.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissions.meetings.models import CalendarToken
+from decisions.models import TrailAccess
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ def purge_expired(*, now: datetime.datetime | None = None, dry_run: bool = False
             "revoked_calendar_tokens",
             f"jetons de calendrier révoqués depuis plus de {days['revoked_calendar_tokens']} jours",
             CalendarToken.objects.filter(revoked__lt=before("revoked_calendar_tokens")),
+        ),
+        (
+            "trail_ips",
+            f"adresses IP du journal des relevés de plus de {days['trail_ips']} jours",
+            TrailAccess.objects.filter(entry__at__lt=before("trail_ips")),
         ),
     ]
     results = []

@@ -409,6 +409,8 @@ RETENTION_DAYS = {
     "login_attempts": env.int("RETENTION_LOGIN_ATTEMPTS_DAYS", default=30),
     "access_logs": env.int("RETENTION_ACCESS_LOGS_DAYS", default=365),
     "revoked_calendar_tokens": env.int("RETENTION_REVOKED_CALENDAR_TOKENS_DAYS", default=90),
+    # The addresses of the RDD trails (decisions.TrailAccess); the trail keeps their keyed digest for ever.
+    "trail_ips": env.int("RETENTION_TRAIL_IPS_DAYS", default=365),
 }
 
 # Logs go to the standard error, one line per record; LOG_FORMAT=json writes one JSON object per line

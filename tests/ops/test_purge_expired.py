@@ -61,6 +61,7 @@ def test_records_past_their_retention_are_deleted_and_the_others_kept(records):
         "login_failures": 1,
         "access_logs": 1,
         "revoked_calendar_tokens": 1,
+        "trail_ips": 0,
     }
     assert list(Session.objects.values_list("session_key", flat=True)) == [records]
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["recent-attempt"]
@@ -79,7 +80,12 @@ def test_business_records_are_never_touched(records):
 
 
 def test_the_retention_periods_come_from_the_settings(records, settings):
-    settings.RETENTION_DAYS = {"login_attempts": 1, "access_logs": 1000, "revoked_calendar_tokens": 5}
+    settings.RETENTION_DAYS = {
+        "login_attempts": 1,
+        "access_logs": 1000,
+        "revoked_calendar_tokens": 5,
+        "trail_ips": 365,
+    }
 
     counts = {purged.name: purged.count for purged in purge_expired(now=NOW)}
 
