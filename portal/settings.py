@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "supports",
     "demo",
     "home",  # the home page by role and the search (the top layer: reads every app)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files for /api/v1/docs/, from the wheel (no CDN)
+    "api",  # the read-only JSON API /api/v1/ (the top layer: reads every app, nothing imports it)
 ]
 
 MIDDLEWARE = [
@@ -385,6 +389,38 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+
+# The JSON API (/api/v1/, app `api`): read-only, a personal token (Authorization: Bearer) or the session,
+# throttled per account; its OpenAPI schema is checked in as api/openapi.yaml (tests/api/test_schema.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.OParlPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/hour"),
+        "user": env.str("API_THROTTLE_USER", default="3600/hour"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du portail des commissions paritaires",
+    "DESCRIPTION": "Compositions, réunions, ordres du jour, relevés de décisions transmis et tableaux statistiques "
+    "des commissions que le compte voit, en lecture seule, sur le modèle d'OParl 1.1.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Login throttling (django-axes): after 5 failures for the same user name from the same address, that
