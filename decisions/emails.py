@@ -10,13 +10,13 @@ import logging
 import re
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from commissions.composition.models import Commission, Mandate, SectionKind
+from portal.mail import AutomaticEmail
 
 from .models import Approval, Notification, Rdd, TrailEntry
 from .presidents import current_presidencies
@@ -72,7 +72,7 @@ def _send_once(*, rdd: Rdd, event: str, email: str, subject: str, body: str) -> 
     if claimed != 1:
         return False
     try:
-        EmailMessage(subject=subject, body=body, to=[email]).send()
+        AutomaticEmail(subject, body, to=[email]).send()
     except Exception:
         # Release the claim so that a later run sends it; the other recipients still get theirs.
         Notification.objects.filter(pk=notification.pk).update(sent_at=None)

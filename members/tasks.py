@@ -6,11 +6,12 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from portal.mail import AutomaticEmail
 
 from .models import Person
 
@@ -54,7 +55,7 @@ def send_invitation(person_id: int, invited_by_id: int | None = None) -> None:
     }
     subject = render_to_string("members/invitation_subject.txt", context).strip()
     body = render_to_string("members/invitation_email.txt", context)
-    send_mail(subject, body, None, [person.email])
+    AutomaticEmail(subject, body, to=[person.email]).send()
 
 
 def _name_of(user) -> str:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
+from .forms import PasswordResetForm
+
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     """The one-time link of an invitation: the invited person chooses a password.
@@ -21,6 +23,8 @@ class InvitationCompleteView(auth_views.PasswordResetCompleteView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Reset links point to the portal's configured address, like invitation links, not to the request's host."""
+
+    form_class = PasswordResetForm
 
     def form_valid(self, form):
         self.extra_email_context = {"portal_base_url": settings.PORTAL_BASE_URL}

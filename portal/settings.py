@@ -296,6 +296,10 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Secrétariat des commissions <commissions@localhost>")
+# Where EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend writes each e-mail (one file per message).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+# The Date header in TIME_ZONE with its offset ("+0100"), not in UTC written "-0000" (unknown offset).
+EMAIL_USE_LOCALTIME = True
 
 # Celery: without a broker the tasks run eagerly (embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

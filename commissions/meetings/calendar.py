@@ -1,11 +1,13 @@
 """The meetings as iCalendar: one event per meeting (stable UID, SEQUENCE, VTIMEZONE) for the convocation's
 .ics and for each user's revocable calendar feed.
+
+The UID is the meeting's stored UUID (`Meeting.calendar_uid`): it does not depend on the portal's address, so a
+move of the portal does not duplicate the entries. SEQUENCE is `Meeting.calendar_sequence`, raised by the
+services on every change of date, times or place and on a cancellation, so the feed shows the new revision at
+once and the next convocation replaces the entry.
 """
 
-from urllib.parse import urlsplit
-
 import icalendar
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,8 +19,7 @@ from .selectors import AgendaNode
 
 
 def _uid(meeting: Meeting) -> str:
-    host = urlsplit(settings.PORTAL_BASE_URL).hostname or "portail-commissions"
-    return f"reunion-{meeting.pk}@{host}"
+    return f"{meeting.calendar_uid}@commissions-paritaires"
 
 
 def meeting_event(meeting: Meeting, *, agenda: list[AgendaNode] | None = None) -> icalendar.Event:
@@ -34,7 +35,7 @@ def meeting_event(meeting: Meeting, *, agenda: list[AgendaNode] | None = None) -
         event.add("location", location)
     if meeting.video_link:
         event.add("url", meeting.video_link)
-    event.add("sequence", max(meeting.convocation_round - 1, 0))
+    event.add("sequence", meeting.calendar_sequence)
     if meeting.is_called_off:
         event.add("status", "CANCELLED")
     else:

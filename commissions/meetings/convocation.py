@@ -8,13 +8,13 @@ import logging
 import icalendar
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from members.models import Person
 from portal import jobs
+from portal.mail import AutomaticEmail
 
 from .calendar import meeting_event, meetings_calendar
 from .lifecycle import transition_target
@@ -53,7 +53,17 @@ def meeting_convene(*, meeting: Meeting, seen_round: int | None = None) -> Meeti
     meeting.status_note = ""
     meeting.convened_at = timezone.now()
     meeting.convocation_round += 1
-    meeting.save(update_fields=["status", "status_note", "convened_at", "convocation_round", "updated_at"])
+    meeting.convocation_sequence = meeting.calendar_sequence
+    meeting.save(
+        update_fields=[
+            "status",
+            "status_note",
+            "convened_at",
+            "convocation_round",
+            "convocation_sequence",
+            "updated_at",
+        ]
+    )
 
     convocation_send(meeting)
     return meeting
@@ -81,9 +91,9 @@ NOTICES = {
 }
 
 
-def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNode]) -> EmailMessage:
+def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNode]) -> AutomaticEmail:
     """The round's e-mail to one member: the convocation, or the notice that the meeting is cancelled or postponed,
-    with an .ics that adds, replaces or cancels the calendar entry."""
+    as an invitation that adds, replaces or cancels the calendar entry (REQUEST or CANCEL, see portal.mail)."""
     label, template, method = NOTICES[meeting.status]
     context = {
         "meeting": meeting,
@@ -96,7 +106,6 @@ def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNod
         label = "Convocation modifiée"
     subject = f"{label} — {meeting.commission.name} — {meeting.date:%d/%m/%Y}"
     body = render_to_string(template, context)
-    message = EmailMessage(subject=subject, body=body, to=[person.email])
     event = meeting_event(meeting, agenda=agenda)
     organizer = icalendar.vCalAddress(f"mailto:{_address(settings.DEFAULT_FROM_EMAIL)}")
     organizer.params["cn"] = icalendar.vText("Secrétariat des commissions")
@@ -104,10 +113,14 @@ def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNod
     attendee = icalendar.vCalAddress(f"mailto:{person.email}")
     attendee.params["cn"] = icalendar.vText(person.display_name)
     attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+    # The calendar asks the member to answer (accept, decline), and shows the invitation as not yet answered.
+    attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
+    attendee.params["rsvp"] = icalendar.vText("TRUE")
     event.add("attendee", attendee)
     ics = meetings_calendar([meeting], name=meeting.commission.name, method=method, events=[event])
-    message.attach("convocation.ics", ics, f"text/calendar; method={method}; charset=utf-8")
-    return message
+    return AutomaticEmail(
+        subject, body, to=[person.email], calendar=ics, calendar_method=method, calendar_name="convocation.ics"
+    )
 
 
 def _address(from_email: str) -> str:

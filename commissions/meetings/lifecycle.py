@@ -173,7 +173,9 @@ def _call_off(*, meeting: Meeting, action: str, reason: str) -> Meeting:
         meeting = _locked_row(meeting)
         meeting.status = transition_target(meeting, action)
         meeting.status_note = reason[:300]
-        fields = ["status", "status_note", "updated_at"]
+        # A new revision of the calendar entry: the feed shows it cancelled at once, the notice's CANCEL replaces it.
+        meeting.calendar_sequence += 1
+        fields = ["status", "status_note", "calendar_sequence", "updated_at"]
         if meeting.convocation_round:
             # The members were convened: a new round tells them (the .ics cancels the calendar entry).
             meeting.convocation_round += 1

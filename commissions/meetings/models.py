@@ -6,6 +6,7 @@ Imported at the end of commissions/models.py so that the models belong to the
 
 import datetime
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -98,6 +99,13 @@ class Meeting(models.Model):
     # the calendar entry through the iCalendar SEQUENCE), while a task delivered twice sends nothing twice.
     convocation_round = models.PositiveIntegerField("nombre de convocations envoyées", default=0, editable=False)
     convened_at = models.DateTimeField("convoquée le", null=True, blank=True, editable=False)
+    # The calendar entry's identity and revision (commissions.meetings.calendar): the UID never changes, whatever
+    # the portal's address; SEQUENCE is raised by every change of date, times or place (and by a cancellation),
+    # the feed shows it at once, and `convocation_sequence` is the one the last round carried: while it is lower,
+    # the members' calendars are out of date and the secretariat is asked to send the convocation again.
+    calendar_uid = models.UUIDField("identifiant d'agenda", default=uuid.uuid4, unique=True, editable=False)
+    calendar_sequence = models.PositiveIntegerField("révision de l'invitation", default=0, editable=False)
+    convocation_sequence = models.PositiveIntegerField("révision envoyée", default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -159,6 +167,11 @@ class Meeting(models.Model):
     @property
     def is_called_off(self) -> bool:
         return self.status in (self.Status.CANCELLED, self.Status.POSTPONED)
+
+    @property
+    def convocation_outdated(self) -> bool:
+        """Convened, then moved (date, times or place): the members' calendars still show the old entry."""
+        return self.status == self.Status.CONVENED and self.calendar_sequence > self.convocation_sequence
 
 
 class Speaker(models.TextChoices):

@@ -23,6 +23,9 @@ from .models import (
 )
 from .signals import meeting_created
 
+# What the members' calendars show of a meeting: a change raises the invitation's SEQUENCE.
+CALENDAR_FIELDS = ("date", "start_time", "end_time", "place", "video_link")
+
 MEETING_FIELDS = (
     "kind",
     "title",
@@ -82,8 +85,13 @@ def meeting_update(*, meeting: Meeting, status: str | None = None, **fields) -> 
         raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
     meeting = Meeting.objects.select_for_update().select_related("commission").get(pk=meeting.pk)
     lifecycle.require_fields_open(meeting, fields)
+    moved = any(name in fields and getattr(meeting, name) != fields[name] for name in CALENDAR_FIELDS)
     for name, value in fields.items():
         setattr(meeting, name, value)
+    if moved:
+        # A new revision of the calendar entry (the feed shows it at once); a convened meeting's page then asks
+        # the secretariat to send the convocation again (Meeting.convocation_outdated).
+        meeting.calendar_sequence += 1
     meeting.full_clean()
     meeting.save()
     if status is not None and status != meeting.status:

@@ -12,8 +12,9 @@ from django.urls import reverse
 from commissions.meetings.agenda import agenda_item_add
 from commissions.meetings.convocation import meeting_convene
 from commissions.meetings.models import ConvocationDelivery, Meeting
-from commissions.meetings.services import meeting_create
+from commissions.meetings.services import meeting_create, meeting_update
 from commissions.meetings.tasks import send_convocation
+from tests.commissions.helpers import invitation
 from tests.concurrency import run_at_once
 
 
@@ -23,10 +24,7 @@ def convene(meeting, django_capture_on_commit_callbacks):
 
 
 def parse_ics(message) -> icalendar.Calendar:
-    [(name, content, mimetype)] = message.attachments
-    assert name == "convocation.ics"
-    assert mimetype.startswith("text/calendar")
-    return icalendar.Calendar.from_ical(content)
+    return invitation(message)
 
 
 def test_a_meeting_in_the_past_cannot_be_convened(commission, frozen_today, members):
@@ -88,7 +86,8 @@ def test_the_invitation_carries_the_commissions_time_zone(agenda, members, djang
     assert event["dtstart"].params["TZID"] == "Europe/Paris"
     assert event.decoded("dtstart").replace(tzinfo=None) == datetime.datetime(2026, 12, 3, 10, 0)
     assert event.decoded("dtstart").utcoffset() == datetime.timedelta(hours=1)
-    assert str(event["uid"]) == f"reunion-{agenda.pk}@127.0.0.1"
+    agenda.refresh_from_db()
+    assert str(event["uid"]) == f"{agenda.calendar_uid}@commissions-paritaires"
     assert str(event["summary"]).startswith("CPR PACA–Corse LPP — Séance de la commission")
     assert str(event["location"]) == "CPAM des Bouches-du-Rhône, salle du conseil"
     assert "01 Validation du relevé de décisions" in str(event["description"])
@@ -164,7 +163,7 @@ def test_convening_again_sends_a_modified_convocation_with_the_same_uid(
 ):
     convene(agenda, django_capture_on_commit_callbacks)
     first = parse_ics(mail.outbox[0]).walk("VEVENT")[0]
-    Meeting.objects.filter(pk=agenda.pk).update(start_time=datetime.time(14))
+    meeting_update(meeting=agenda, start_time=datetime.time(14))
     convene(agenda, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 6
     assert mail.outbox[-1].subject.startswith("Convocation modifiée")

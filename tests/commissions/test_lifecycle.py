@@ -3,7 +3,6 @@ facts its RDD states locked by the lock that the decisions app sets (commissions
 
 import datetime
 
-import icalendar
 import pytest
 import time_machine
 from django.core import mail
@@ -17,6 +16,7 @@ from commissions.meetings.models import AgendaItem, Attendance, Meeting
 from commissions.meetings.services import attendance_record, meeting_create, meeting_update
 from commissions.meetings.tasks import advance_meetings
 from portal.celery import app
+from tests.commissions.helpers import invitation, parsed
 
 Status = Meeting.Status
 Lock = Meeting.RecordLock
@@ -126,9 +126,9 @@ def test_a_convened_meeting_cancelled_tells_each_member_with_a_calendar_cancella
     message = mail.outbox[0]
     assert message.subject.startswith("Annulation — ")
     assert "est annulée" in message.body and "Motif : Grève des transports" in message.body
-    [(name, content, mimetype)] = message.attachments
-    assert mimetype.startswith("text/calendar; method=CANCEL")
-    calendar = icalendar.Calendar.from_ical(content)
+    calendar = invitation(message)
+    [part] = [part for part in parsed(message).walk() if part.get_content_type() == "text/calendar"]
+    assert part.get_params() == [("text/calendar", ""), ("charset", "utf-8"), ("method", "CANCEL")]
     [event] = calendar.walk("VEVENT")
     assert calendar["method"] == "CANCEL" and event["status"] == "CANCELLED" and event["sequence"] == 1
 

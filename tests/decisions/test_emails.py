@@ -9,6 +9,7 @@ from django.core import mail
 from decisions import services, tasks
 from decisions.models import Notification, TrailEntry
 from tests.factories import UserFactory
+from tests.mail_checks import assert_automatic
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def test_submission_mails_both_section_presidents_once_committed(
     assert message.subject == "Relevé de décisions à approuver — CPR PACA–Corse LPP — séance du 26/02/2025"
     assert "soumet à votre approbation le relevé de décisions de la séance du 26/02/2025" in message.body
     assert "/rdd/a-approuver/" in message.body
+    assert_automatic(message)
 
 
 def test_send_back_mails_the_secretariat_with_the_remark(

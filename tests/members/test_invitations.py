@@ -14,6 +14,7 @@ from commissions.composition.models import SectionKind
 from members.services import person_invite
 from members.tasks import send_invitation
 from tests.factories import PersonFactory, UserFactory, seat_member
+from tests.mail_checks import assert_automatic
 
 LINK = re.compile(r"https?://\S+/compte/invitation/(?P<uidb64>[^/\s]+)/(?P<token>[^/\s]+)/")
 
@@ -67,6 +68,7 @@ def test_the_invitation_is_a_french_email_with_a_link_to_choose_a_password(
     assert "Alice Durand vous invite à utiliser le portail" in message.body
     assert "Votre identifiant de connexion : kern@example.org" in message.body
     assert link_in(message).startswith("https://commissions.example.org/compte/invitation/")
+    assert_automatic(message)
 
 
 def test_the_email_is_queued_only_when_the_transaction_commits(kern, alice, django_capture_on_commit_callbacks):

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.mail_checks import assert_automatic
 
 LINK = re.compile(r"https?://\S+/compte/mot-de-passe/nouveau/\S+/")
 
@@ -40,6 +41,7 @@ def test_a_user_receives_a_french_email_with_a_link_to_the_portal(client, alice,
     assert message.subject == "Réinitialisation de votre mot de passe — portail des commissions paritaires"
     assert "votre compte « alice »" in message.body
     assert LINK.search(message.body).group(0).startswith("https://commissions.example.org/compte/mot-de-passe/")
+    assert_automatic(message)
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_email(client, db):

@@ -146,7 +146,7 @@ def meeting_edit(request, slug, meeting_id):
     form = MeetingForm(request.POST or None, instance=meeting, commission=commission)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(
+            updated = services.meeting_update(
                 meeting=meeting,
                 status=form.cleaned_data.get("status") or None,
                 **{name: form.cleaned_data[name] for name in services.MEETING_FIELDS},
@@ -155,9 +155,11 @@ def meeting_edit(request, slug, meeting_id):
             add_service_errors(form, error)
         else:
             messages.success(request, "Réunion enregistrée.")
-            if meeting.status == Meeting.Status.CONVENED:
-                messages.info(
-                    request, "La réunion était déjà convoquée : renvoyez la convocation si l'horaire a changé."
+            if updated.convocation_outdated:
+                messages.warning(
+                    request,
+                    "La date, l'horaire ou le lieu ont changé depuis la convocation : renvoyez-la pour que "
+                    "l'invitation se mette à jour dans l'agenda des membres.",
                 )
             return redirect(meeting.get_absolute_url())
     return render(
