@@ -10,6 +10,7 @@ portal's own functions. Entries written before the trail had a key keep their pl
 clé"); `manage.py trail_rekey` anchors them under the key.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -18,13 +19,14 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from commissions.composition.models import SectionKind
 
 from .facts import hashed_facts
-from .models import Approval, Commitment, CommitmentUpdate, ItemRecord, Question, Rdd, TrailAccess, TrailEntry
+from .models import Approval, Commitment, CommitmentUpdate, Decision, ItemRecord, Question, Rdd, TrailAccess, TrailEntry
 
 # The previous hash of a trail's first entry.
 GENESIS_HASH = "0" * 64
@@ -53,7 +55,7 @@ def _content_v2(rdd: Rdd, parts: "_Parts") -> dict:
 
 def _approved_v2(rdd: Rdd, parts: "_Parts") -> dict:
     """Format 2 without the approvals: what a president approves, and what `approval_hash` covers."""
-    return {**_body(rdd, parts), "format": 2, "facts": hashed_facts(rdd)}
+    return {**parts.memo(("body", rdd.pk), lambda: _body(rdd, parts)), "format": 2, "facts": hashed_facts(rdd)}
 
 
 def _with_approvals(approved: dict, approvals) -> dict:
@@ -80,6 +82,19 @@ class _Parts:
     updates: list
     questions: list
     approvals: list
+    # Each record's decisions by the record's id, when they were read for many RDDs at once (`parts_of`); None: from
+    # each record (`record.decisions.all()`).
+    decisions: dict | None = None
+    # What one check computes several times from the same rows (the body, a digest), kept for that check only.
+    _memo: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def decisions_of(self, record) -> list:
+        return record.decisions.all() if self.decisions is None else self.decisions.get(record.pk, [])
 
 
 def _parts(rdd: Rdd, loaded: bool) -> _Parts:
@@ -122,7 +137,7 @@ def _body(rdd: Rdd, parts: _Parts) -> dict:
                 "decisions": [
                     decision.text
                     for decision in sorted(
-                        record.decisions.all(), key=lambda decision: (decision.position, decision.pk)
+                        parts.decisions_of(record), key=lambda decision: (decision.position, decision.pk)
                     )
                 ],
             }
@@ -348,13 +363,16 @@ class TrailCheck:
         return f"à l'entrée n° {self.broken.sequence}" if self.broken else "au journal"
 
 
-def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: bool = False) -> TrailCheck:
+def trail_verify(
+    rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: bool = False, parts: _Parts | None = None
+) -> TrailCheck:
     """Recompute the hash chain of the RDD's trail; for a frozen RDD, also its content against the last entry (in
     that entry's own format).
 
     `entries`: the RDD's trail just read in sequence order (the RDD page lists it), not read again.
     `loaded`: the RDD was just read in this request with its content (selectors.rdd_with_content): its status
     and its content are taken from it instead of being read again.
+    `parts`: the RDD was just read with its content read apart (`parts_of`, for many RDDs at once): the same.
     """
     if entries is None:
         entries = list(TrailEntry.objects.filter(rdd=rdd).order_by("sequence"))
@@ -369,10 +387,13 @@ def trail_verify(rdd: Rdd, *, entries: list[TrailEntry] | None = None, loaded: b
             return TrailCheck(False, len(entries), entry, reason)
         pre_key += not entry.key_id
         previous = entry.entry_hash
-    if not loaded:
+    if not loaded and parts is None:
         # Read again: the status and the facts as the database holds them, not as the caller last saw them.
         rdd = Rdd.objects.select_related("meeting__commission").get(pk=rdd.pk)
-    check = _frozen_check(rdd, entries, loaded) if rdd.status != Rdd.Status.DRAFT else TrailCheck(True, len(entries))
+    if rdd.status == Rdd.Status.DRAFT:
+        check = TrailCheck(True, len(entries))
+    else:
+        check = _frozen_check(rdd, entries, parts if parts is not None else _parts(rdd, loaded))
     return dataclasses.replace(check, pre_key=pre_key)
 
 
@@ -405,14 +426,14 @@ def _why_rewritten(entry: TrailEntry, previous: str) -> str:
     return "l'entrée a été modifiée après son enregistrement"
 
 
-def _frozen_check(rdd: Rdd, entries: list[TrailEntry], loaded: bool) -> TrailCheck:
+def _frozen_check(rdd: Rdd, entries: list[TrailEntry], parts: _Parts) -> TrailCheck:
     """A frozen RDD's content against its last entry, recomputed in that entry's format."""
-    parts = _parts(rdd, loaded)
     last = entries[-1]
     build = CONTENT_FORMATS.get(last.format_version)
     if build is None:
         return TrailCheck(False, len(entries), last, f"format de contenu inconnu ({last.format_version})")
-    if last.content_hash != _digest(build(rdd, parts)):
+    content = parts.memo(("content", last.format_version), lambda: _digest(build(rdd, parts)))
+    if last.content_hash != content:
         return TrailCheck(False, len(entries), last, "le contenu du relevé a changé depuis cette entrée")
     broken = _approvals_check(rdd, entries, parts)
     return broken if broken is not None else TrailCheck(True, len(entries))
@@ -440,7 +461,10 @@ def _approvals_check(rdd: Rdd, entries: list[TrailEntry], parts: _Parts) -> Trai
             continue
         version = approval.format_version
         if version not in hashes and version in APPROVED_FORMATS:
-            hashes[version] = _digest(APPROVED_FORMATS[version](rdd, parts))
+            hashes[version] = parts.memo(
+                ("approved", version),
+                lambda: _digest(APPROVED_FORMATS[version](rdd, parts)),  # noqa: B023
+            )
         if approval.content_hash != hashes.get(version):
             where = approving.get(approval.section, entries[-1])
             return TrailCheck(
@@ -458,24 +482,101 @@ def _approvals_check(rdd: Rdd, entries: list[TrailEntry], parts: _Parts) -> Trai
         if entry.format_version != 2:
             continue
         then = [approval for approval in parts.approvals if approval.section in given]
-        if entry.content_hash != _digest(_with_approvals(approved, then)):
+        # The same approvals give the same digest: computed once for the entries that follow the last approval.
+        expected = parts.memo(
+            ("with", tuple(approval.pk for approval in then)),
+            lambda: _digest(_with_approvals(approved, then)),  # noqa: B023
+        )
+        if entry.content_hash != expected:
             return TrailCheck(
                 False, len(entries), entry, "le contenu approuvé n'est pas celui que cette entrée a enregistré"
             )
     return None
 
 
-def trails_verify() -> list[tuple[Rdd, TrailCheck]]:
-    """Every RDD's trail checked (an RDD at a time): the broken ones, with what is wrong.
+# How many RDDs `trails_verify` reads at a time: 9 queries a batch, whatever the RDDs hold.
+VERIFY_BATCH = 500
+
+
+def parts_of(rdds: list[Rdd]) -> dict[int, _Parts]:
+    """The content rows and approvals of many RDDs, by RDD id: one query per kind of row for all of them, grouped
+    and sorted here as `_parts` sorts one RDD's (what `trail_verify(..., parts=)` checks)."""
+    ids = [rdd.pk for rdd in rdds]
+
+    def grouped(queryset, key) -> dict[int, list]:
+        groups: dict[int, list] = {pk: [] for pk in ids}
+        for row in queryset.order_by():
+            groups[row.rdd_id].append(row)
+        return {pk: sorted(rows, key=key) for pk, rows in groups.items()}
+
+    records = grouped(ItemRecord.objects.filter(rdd_id__in=ids), lambda row: (row.position, row.pk))
+    decisions: dict[int, list] = {}
+    for decision in Decision.objects.filter(item_record__rdd_id__in=ids).order_by():
+        decisions.setdefault(decision.item_record_id, []).append(decision)
+    commitments = grouped(Commitment.objects.filter(rdd_id__in=ids), lambda row: (row.position, row.pk))
+    updates = grouped(
+        CommitmentUpdate.objects.filter(rdd_id__in=ids).select_related("commitment"), lambda row: (row.date, row.pk)
+    )
+    questions = grouped(Question.objects.filter(rdd_id__in=ids), lambda row: (row.position, row.pk))
+    approvals = grouped(Approval.objects.filter(rdd_id__in=ids), lambda row: row.section)
+    return {
+        pk: _Parts(
+            records=records[pk],
+            commitments=commitments[pk],
+            updates=updates[pk],
+            questions=questions[pk],
+            approvals=approvals[pk],
+            decisions=decisions,
+        )
+        for pk in ids
+    }
+
+
+@contextlib.contextmanager
+def _one_snapshot():
+    """A batch's RDDs, content and trails read from one snapshot of the database (PostgreSQL's repeatable read), so
+    that a transition committed between two of its queries cannot pass for a broken chain. Inside a transaction
+    already begun (a test), its isolation is kept."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def trails_check(*, since: datetime.datetime | None = None, batch_size: int = VERIFY_BATCH):
+    """Each RDD's trail checked, RDD by RDD in the order of their ids, as (rdd, check) pairs: the RDDs are read
+    `batch_size` at a time, each batch with its content, approvals and trail entries (a fixed number of queries per
+    batch, never per RDD), then each trail checked as `trail_verify` checks it.
+
+    `since`: only the RDDs whose trail has an entry written since then (an incremental run: what the portal changed;
+    a change made behind it is found by the next full run).
+    """
+    rdds = Rdd.objects.order_by("pk")
+    if since is not None:
+        rdds = rdds.filter(pk__in=TrailEntry.objects.filter(at__gte=since).values("rdd_id"))
+    last = 0
+    while True:
+        with _one_snapshot():
+            batch = list(rdds.filter(pk__gt=last).select_related("meeting__commission")[:batch_size])
+            parts = parts_of(batch)
+            trails: dict[int, list[TrailEntry]] = {rdd.pk: [] for rdd in batch}
+            for entry in TrailEntry.objects.filter(rdd_id__in=list(trails)).order_by("rdd_id", "sequence"):
+                trails[entry.rdd_id].append(entry)
+        if not batch:
+            return
+        for rdd in batch:
+            yield rdd, trail_verify(rdd, entries=trails[rdd.pk], parts=parts[rdd.pk])
+        last = batch[-1].pk
+
+
+def trails_verify(*, since: datetime.datetime | None = None) -> list[tuple[Rdd, TrailCheck]]:
+    """Every RDD's trail checked (in batches: `trails_check`): the broken ones, with what is wrong.
 
     The RDD page checks its trail whenever it is rendered, and keeps the rendering until the RDD changes through
     the portal (portal.generations): a change made directly in the database shows there only when the cached
     page expires. This check, daily (decisions.tasks.verify_trails) and on demand (`manage.py verify_trails`),
     reads everything from the database.
     """
-    broken = []
-    for rdd in Rdd.objects.select_related("meeting__commission").order_by("pk").iterator(chunk_size=200):
-        check = trail_verify(rdd)
-        if not check:
-            broken.append((rdd, check))
-    return broken
+    return [(rdd, check) for rdd, check in trails_check(since=since) if not check]

@@ -44,23 +44,34 @@ class CommissionQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        # EXISTS subqueries rather than joins and DISTINCT: the joins multiplied every commission by its
-        # seats, mandates and presidencies before DISTINCT folded them again (a scan of every mandate).
+        # The ids of the user's commissions first, as one UNION of three small index lookups (agent, current
+        # mandate, current presidency): `pk IN (…)` lets the planner start from those few commissions. Three EXISTS
+        # joined by OR could not: on the national data, the transmitted RDDs' list joined and sorted every RDD of
+        # the country before filtering (124–155 ms instead of 2.4 ms). Before that, joins and DISTINCT multiplied
+        # every commission by its seats, mandates and presidencies (a scan of every mandate).
         today = datetime.date.today()
-        commission = models.OuterRef("pk")
-        return self.filter(
-            models.Exists(Commission.agents.through.objects.filter(commission_id=commission, user_id=user.pk))
-            | models.Exists(
-                Mandate.objects.current_on(today).filter(
-                    seat__section__commission_id=commission, person__user_id=user.pk
-                )
-            )
-            | models.Exists(
-                SectionPresidency.objects.current_on(today).filter(
-                    section__commission_id=commission, person__user_id=user.pk
-                )
-            )
+        return self.filter(pk__in=visible_commission_ids(user, today))
+
+
+def visible_commission_ids(user, day: datetime.date) -> models.QuerySet:
+    """The ids of the commissions the user serves (agent) or sits in (current mandate or presidency) on the day, as a
+    subquery (a UNION of three lookups by the user)."""
+    # Unordered: the models' default orderings would join the commissions only to sort each part.
+    return (
+        Commission.agents.through.objects.filter(user_id=user.pk)
+        .order_by()
+        .values("commission_id")
+        .union(
+            Mandate.objects.current_on(day)
+            .filter(person__user_id=user.pk)
+            .order_by()
+            .values("seat__section__commission_id"),
+            SectionPresidency.objects.current_on(day)
+            .filter(person__user_id=user.pk)
+            .order_by()
+            .values("section__commission_id"),
         )
+    )
 
 
 class Commission(models.Model):
