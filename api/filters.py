@@ -30,7 +30,7 @@ def _date(name: str, value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
-        raise exceptions.ValidationError({name: f"Date invalide « {value} » : format AAAA-MM-JJ attendu."}) from error
+        raise exceptions.ValidationError({name: [f"Date invalide « {value} » : format AAAA-MM-JJ attendu."]}) from error
 
 
 def _moment(name: str, value: str) -> datetime.datetime:
@@ -40,14 +40,14 @@ def _moment(name: str, value: str) -> datetime.datetime:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise exceptions.ValidationError(
-            {name: f"Instant invalide « {value} » : format ISO 8601 avec fuseau attendu (2025-02-26T14:00:00+01:00)."}
+            {name: [f"Instant invalide « {value} » : format ISO 8601 avec fuseau attendu (2025-02-26T14:00:00+01:00)."]}
         )
     return moment
 
 
 def _number(name: str, value: str) -> int:
     if not value.isdigit() or len(value) > 18:
-        raise exceptions.ValidationError({name: f"Numéro invalide « {value} » : un entier positif est attendu."})
+        raise exceptions.ValidationError({name: [f"Numéro invalide « {value} » : un entier positif est attendu."]})
     return int(value)
 
 

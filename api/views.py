@@ -10,11 +10,13 @@ import json
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, Concat
+from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import quote_etag
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -60,6 +62,14 @@ class ApiViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
     def decorate(self, objects: list) -> None:
         """Computed values the serializer reads, for a page of objects at once (a fixed number of queries)."""
+
+    def get_object(self):
+        # The same answer for an object that does not exist and one of a commission the caller does not see, in
+        # French, naming no model.
+        try:
+            return super().get_object()
+        except Http404 as error:
+            raise NotFound("Introuvable.") from error
 
     def list(self, request, *args, **kwargs):
         page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())))
