@@ -48,11 +48,9 @@ def support_context(meeting: Meeting, *, kind: str = "support", version: str = "
     meeting = Meeting.objects.select_related("commission__secretariat_organisation", "presided_by").get(pk=meeting.pk)
     commission = meeting.commission
     is_session = meeting.is_session
-    rdd = (
-        rdd_context(meeting, include_records=version == "final" or kind == "rdd", stated=kind == "rdd")
-        if is_session
-        else None
-    )
+    final = version == "final" or kind == "rdd"
+    # The RDD document and the final support state the session as the RDD does (its attendance list, seed 001).
+    rdd = rdd_context(meeting, include_records=final, stated=final) if is_session else None
     agenda = agenda_context(meeting, rdd)
     meta = meta_context(meeting)
     if rdd and rdd.get("facts"):

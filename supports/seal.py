@@ -6,9 +6,11 @@ from the environment (portal/settings.py: SEAL_*); without them, or with an expi
 sealed and the transmission is refused (`seal_ready`, called inside the transmission's transaction).
 """
 
+import asyncio
 import datetime
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,8 +181,19 @@ def rdd_seal(pdf: bytes, *, rdd: Rdd) -> bytes:
         stamp_style=style,
         new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=-1, box=_box(pdf)),
     )
-    output = signer_pdf.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
+    output = _outside_running_loop(signer_pdf.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False))
     return output.getvalue()
+
+
+def _outside_running_loop(function, *args):
+    """pyHanko's synchronous calls run an event loop of their own (asyncio.run), refused in a thread whose loop is
+    running (an async caller, a shell or a test driving a browser): there, they run in a thread of their own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function, *args).result()
 
 
 # The check of a sealed document
@@ -239,7 +252,7 @@ def seal_validate(data: bytes, *, roots: list | None = None) -> SealCheck:
         return SealCheck(signed=False)
     context = ValidationContext(trust_roots=trust_roots() if roots is None else roots)
     try:
-        status = validation.validate_pdf_signature(seals[-1], context)
+        status = _outside_running_loop(validation.validate_pdf_signature, seals[-1], context)
     except (SignatureValidationError, ValueError, KeyError, TypeError) as error:
         return SealCheck(signed=True, error=str(error))
     return SealCheck(

@@ -1,13 +1,20 @@
 """The agent generates the session's support and transmits the approved RDD; a member downloads both PDFs, in a real
 browser. The files are real PDFs with the expected text."""
 
+import hashlib
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Locator, Page, expect
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from commissions.meetings.models import Meeting
@@ -25,7 +32,8 @@ def pdf_text(data: bytes) -> str:
     assert data.startswith(b"%PDF-"), data[:40]
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) >= 1
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    # Apostrophes compared as typed: the support sets them typographic (’).
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages)).replace("’", "'")
 
 
 def download(page: Page, link: Locator) -> tuple[str, bytes]:
@@ -50,7 +58,22 @@ def approved_rdd(full_demo):
     return rdd
 
 
-def test_the_agent_transmits_and_a_member_downloads_the_rdd_and_the_support(approved_rdd, page, log_in, log_out):
+def seal_status(data: bytes, ca_file: Path):
+    """pyHanko's own validator on the downloaded file, with the issuing CA as the only trust root; in a thread of
+    its own, since it runs an event loop and Playwright's synchronous API holds one in this thread."""
+
+    def validate():
+        [seal] = PdfFileReader(io.BytesIO(data)).embedded_signatures
+        context = ValidationContext(trust_roots=[load_cert_from_pemder(str(ca_file))])
+        return validate_pdf_signature(seal, context)
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(validate).result()
+
+
+def test_the_agent_transmits_and_a_member_downloads_the_rdd_and_the_support(
+    approved_rdd, page, log_in, log_out, seal_certificate, tmp_path
+):
     meeting = Meeting.objects.get(pk=approved_rdd.meeting_id)
     day = f"{meeting.date:%d/%m/%Y}"
     page.on("dialog", lambda dialog: dialog.accept())
@@ -106,3 +129,26 @@ def test_the_agent_transmits_and_a_member_downloads_the_rdd_and_the_support(appr
     assert COMMISSION in text
     assert DEMO_DECISION in text
     assert RECENT_QUESTION[0] in text
+
+    # The member checks the sealed RDD with pyHanko, outside the portal: intact, valid, signed by the portal's seal.
+    status = seal_status(data, seal_certificate.ca_file)
+    assert status.intact and status.valid and status.trusted
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert "cachet de test" in status.signing_cert.subject.human_friendly
+
+    # … and has the portal recognise it on "Vérifier un relevé", from the supports page.
+    received = tmp_path / name
+    received.write_bytes(data)
+    page.get_by_role("link", name="Vérifier un relevé reçu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérifier un relevé de décisions")
+    page.get_by_label("Relevé de décisions (PDF)").set_input_files(received)
+    page.get_by_role("button", name="Vérifier").click()
+    result = page.locator(".verify-result")
+    expect(result.get_by_role("status")).to_have_text(
+        "Ce document est le relevé de décisions transmis par le portail :"
+    )
+    expect(result).to_contain_text(COMMISSION)
+    expect(result).to_contain_text(day)
+    expect(result).to_contain_text("intact : son empreinte SHA-256 est celle enregistrée au journal")
+    expect(result).to_contain_text("valide : document intact depuis son scellement")
+    expect(result).to_contain_text(hashlib.sha256(data).hexdigest())
