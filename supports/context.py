@@ -20,6 +20,7 @@ SUPPORTS_CNIL_TEXT (default: the text of the source documents) is used.
 import datetime
 import hashlib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,33 +45,73 @@ VACANT = "à pourvoir"
 
 
 def support_context(meeting: Meeting, *, kind: str = "support", version: str = "convocation") -> dict:
-    """The support (kind "support") or the RDD alone (kind "rdd") of a meeting, as plain data."""
+    """The support (kind "support") or the RDD alone (kind "rdd") of a meeting, as plain data.
+
+    The convocation version (sent before the meeting) holds only what is known before it: the agenda, the tables,
+    the questions received and the follow-up prepared; none of the session's own outcomes (answers, decisions,
+    designations made in session, the RDD's pages and pictogram).
+    """
     meeting = Meeting.objects.select_related("commission__secretariat_organisation", "presided_by").get(pk=meeting.pk)
     commission = meeting.commission
     is_session = meeting.is_session
     final = version == "final" or kind == "rdd"
     # The RDD document and the final support state the session as the RDD does (its attendance list, seed 001).
     rdd = rdd_context(meeting, include_records=final, stated=final) if is_session else None
-    agenda = agenda_context(meeting, rdd)
-    meta = meta_context(meeting)
+    # The RDD's pages (with their pictogram) exist only where an RDD records the session: its final version.
+    rdd_pages = bool(rdd and rdd["exists"] and final)
+    presidency = presidency_context(commission, meeting, final=final) if kind == "support" else None
+    composition = composition_context(commission, meeting.date) if kind == "support" else []
+    if presidency is not None and presidency["known"]:
+        presidency["section_presidents"] = [
+            {"label": section["president_label"], "name": section["president"]}
+            for section in composition
+            if section["president"]
+        ]
+    agenda = agenda_context(meeting, rdd, rdd_pages=rdd_pages, presidency=presidency, composition=composition)
+    placed = {label for item in agenda for label in item["composition_here"]}
+    meta = meta_context(meeting, final=final)
     if rdd and rdd.get("facts"):
         # The RDD document prints the session as its RDD states it (its snapshot once submitted), not as the
         # directory has it since.
         meta = stated_meta(meta, rdd["facts"])
-    return {
+    context = {
         "agenda_has_follow_up": any(item["holds_follow_up"] for item in agenda),
         "agenda_has_questions": any(item["holds_questions"] for item in agenda),
         "kind": kind,
         "version": version,
+        "final": final,
+        "rdd_pages": rdd_pages,
         "meta": meta,
         "agenda": agenda,
-        "presidency": presidency_context(commission, meeting) if kind == "support" else None,
-        "composition": composition_context(commission, meeting.date) if kind == "support" else [],
+        "presidency": presidency,
+        "presidency_in_agenda": any(item["presidency_here"] for item in agenda),
+        "composition": [section for section in composition if section["label"] not in placed],
         "secretariat": secretariat_context(commission),
         "rdd": rdd,
         "cnil": cnil_notice(commission) if kind == "support" else "",
         "next_meeting": meeting.next_meeting_note.strip() or TO_BE_SET,
     }
+    return typeset(context)
+
+
+# Typography: one apostrophe (the typographic one) in every text the support prints, markup and charts aside.
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_NOT_TEXT = {"chart", "charts", "digest", "src", "path", "trail_head", "email"}
+
+
+def typeset(value, key: str = ""):
+    """The context with ' between two letters written ’ (the seeds mix both); SVG, paths and digests untouched."""
+    if key in _NOT_TEXT:
+        return value
+    if isinstance(value, str):
+        return _APOSTROPHE.sub("’", value)
+    if isinstance(value, dict):
+        return {name: typeset(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [typeset(item, key) for item in value]
+    if isinstance(value, tuple):
+        return tuple(typeset(item, key) for item in value)
+    return value
 
 
 def inputs_hash(context: dict) -> str:
@@ -92,7 +133,7 @@ def layout_digest() -> str:
 # The meeting
 
 
-def meta_context(meeting: Meeting) -> dict:
+def meta_context(meeting: Meeting, *, final: bool = True) -> dict:
     commission = meeting.commission
     label = meeting.title or ("Séance de la commission" if meeting.is_session else "Réunion d'information")
     when = date_long(meeting.date, weekday=True)
@@ -113,7 +154,8 @@ def meta_context(meeting: Meeting) -> dict:
         "date_long": when,
         "hours": hours,
         "place": meeting.place,
-        "presided_by": meeting.presided_by.display_name if meeting.presided_by else "",
+        # Who presided is an outcome of the session: not in the convocation version.
+        "presided_by": meeting.presided_by.display_name if meeting.presided_by and final else "",
         "document_title": f"{label} du {date_short(meeting.date)} — {commission.name}",
         "footer": f"{commission.name} – {date_short(meeting.date)}",
     }
@@ -140,39 +182,162 @@ def stated_meta(meta: dict, facts: dict) -> dict:
     }
 
 
-def agenda_context(meeting: Meeting, rdd: dict | None) -> list[dict]:
-    """The agenda in reading order, each item with its sanitised content, tables and RDD record."""
+def agenda_context(
+    meeting: Meeting,
+    rdd: dict | None,
+    *,
+    rdd_pages: bool = False,
+    presidency: dict | None = None,
+    composition: list[dict] | None = None,
+) -> list[dict]:
+    """The agenda in reading order, each item with its sanitised content, tables, attachments and RDD record.
+
+    The standard items on the presidency and the composition show the generated sections (the presidency in
+    force, the composition on the meeting's date) in their place, instead of repeating them by hand: the rule's
+    paragraphs and the composition tables typed in such an item are left out.
+    """
     records = (rdd or {}).get("records_by_item", {})
     tables = stat_tables_context(meeting)
+    attachments = attachments_context(meeting)
+    nodes = list(agenda_flat(meeting))
+    presidency_id = _deepest(nodes, "présidence") if presidency is not None else None
+    composition_id = _deepest(nodes, "composition") if composition else None
     items = []
-    for node in agenda_flat(meeting):
+    annex_count = 0
+    for node in nodes:
         item = node.item
         title_key = item.title.casefold()
-        content = sanitize_html(item.content)
+        level = min(node.depth + 1, 6)
+        content = demote_headings(sanitize_html(item.content), level)
+        presidency_here = item.pk == presidency_id
+        composition_here = _sections_named(item.title, composition or []) if item.pk == composition_id else []
+        if presidency_here:
+            content = _without_rule(content, presidency)
+        if composition_here:
+            content = _TABLE.sub("", content)
         item_tables = tables.get(item.pk, [])
-        items.append(
+        item_files = attachments.get(item.pk, [])
+        for file in item_files:
+            if file["kind"] == "pdf":
+                annex_count += 1
+                file["annex_number"] = annex_count
+        own = bool(content or item_tables or item_files or presidency_here or composition_here)
+        entry = {
+            "id": item.pk,
+            "empty": not own and not node.children,
+            "number": node.number,
+            "depth": node.depth,
+            "level": level,
+            "title": item.title,
+            "speaker": item.get_speaker_display() if item.speaker else "",
+            "content": content,
+            "tables": item_tables,
+            "images": [file for file in item_files if file["kind"] == "image"],
+            "files": [file for file in item_files if file["kind"] != "image"],
+            "presidency_here": presidency_here,
+            "composition_here": composition_here,
+            "composition_sections": [section for section in composition or [] if section["label"] in composition_here],
+            "record": records.get(str(item.pk)) if rdd_pages else None,
+            "has_children": bool(node.children),
+            # A level-1 item with sub-items and nothing of its own opens its part with a divider page.
+            "divider": node.depth == 1 and bool(node.children) and not own,
+            "holds_follow_up": "suivi des engagements" in title_key,
+            "holds_questions": "questions de la profession" in title_key,
+        }
+        # Follow-up and questions: on the RDD's pages once it records the session, in the item before.
+        standard = entry["holds_follow_up"] or entry["holds_questions"]
+        entry["rdd_part"] = rdd_pages and standard
+        entry["inline_part"] = rdd is not None and not rdd_pages and standard
+        # An item with nothing of its own is shown once, on its RDD page, rather than on an empty slide first.
+        entry["merged_into_rdd"] = entry["empty"] and bool(entry["record"] or entry["rdd_part"])
+        items.append(entry)
+    return items
+
+
+def _deepest(nodes, word: str) -> int | None:
+    """The item whose title holds `word` and none of whose sub-items does (the first one)."""
+    matching = [node for node in nodes if word in node.item.title.casefold()]
+    for node in matching:
+        if not any(child in matching for child in _descendants(node)):
+            return node.item.pk
+    return None
+
+
+def _descendants(node) -> list:
+    found = []
+    for child in node.children:
+        found.append(child)
+        found.extend(_descendants(child))
+    return found
+
+
+def _sections_named(title: str, composition: list[dict]) -> list[str]:
+    """The sections an item on the composition is about: the one its title names, else all."""
+    key = title.casefold()
+    named = [section["label"] for section in composition if section["label"].casefold() in key]
+    return named or [section["label"] for section in composition]
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.I)
+
+
+def _plain(html: str) -> str:
+    text = _TAG.sub(" ", html).replace("\u2019", "'").replace("\xa0", " ")
+    return " ".join(text.split()).casefold()
+
+
+def _without_rule(content: str, presidency: dict | None) -> str:
+    """The item's content without the paragraphs the generated presidency section already says."""
+    said = _plain(" ".join([presidency.get("rule", ""), presidency.get("sentence", "")])) if presidency else ""
+
+    def keep(match: re.Match) -> str:
+        text = _plain(match.group(1))
+        repeated = text and (text in said or (text.startswith("l'article") and "convention nationale" in text))
+        return "" if repeated else match.group(0)
+
+    return _PARAGRAPH.sub(keep, content)
+
+
+def demote_headings(html: str, level: int) -> str:
+    """Headings typed in an item's content placed under the item's own heading (h<level>), their steps kept:
+    the content's highest heading becomes h<level + 1> (one H1 per document, no level skipped)."""
+    found = [int(match.group(2)) for match in _HEADING.finditer(html)]
+    if not found:
+        return html
+    shift = level + 1 - min(found)
+
+    def move(match: re.Match) -> str:
+        return f"<{match.group(1)}h{min(max(int(match.group(2)) + shift, 1), 6)}"
+
+    return _HEADING.sub(move, html)
+
+
+def attachments_context(meeting: Meeting) -> dict[int, list[dict]]:
+    """The files attached to the agenda items: PDFs appended as annexes, images placed in their item, others listed."""
+    from commissions.meetings.models import AgendaAttachment
+
+    result: dict[int, list[dict]] = {}
+    for attachment in AgendaAttachment.objects.filter(item__meeting=meeting).order_by("item_id", "uploaded_at", "pk"):
+        name = attachment.original_name or Path(attachment.file.name).name
+        suffix = Path(name).suffix.casefold()
+        kind = "pdf" if suffix == ".pdf" else "image" if suffix in IMAGE_SUFFIXES else "file"
+        result.setdefault(attachment.item_id, []).append(
             {
-                "id": item.pk,
-                "empty": not content and not item_tables and not node.children,
-                "number": node.number,
-                "depth": node.depth,
-                "title": item.title,
-                "speaker": item.get_speaker_display() if item.speaker else "",
-                "content": content,
-                "tables": item_tables,
-                "record": records.get(str(item.pk)),
-                "has_children": bool(node.children),
-                "holds_follow_up": "suivi des engagements" in title_key,
-                "holds_questions": "questions de la profession" in title_key,
+                "id": attachment.pk,
+                "name": name,
+                "kind": kind,
+                "path": attachment.file.name,
+                "src": settings.MEDIA_URL + attachment.file.name if kind == "image" else "",
+                "uploaded_at": attachment.uploaded_at.isoformat(),
             }
         )
-        last = items[-1]
-        has_rdd_part = bool(last["record"]) or (
-            rdd is not None and (last["holds_follow_up"] or last["holds_questions"])
-        )
-        # An item with nothing of its own is shown once, on its RDD page, rather than on an empty slide first.
-        last["merged_into_rdd"] = last["empty"] and has_rdd_part
-    return items
+    return result
+
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
 
 # Presidency, composition, secretariat
@@ -183,20 +348,37 @@ def _titled(person, title: str) -> str:
     return f"{title}e" if person is not None and person.civility == "Mme" else title
 
 
-def presidency_context(commission: Commission, meeting: Meeting) -> dict:
-    article = commission.presidency_article
+def presidency_context(commission: Commission, meeting: Meeting, *, final: bool = True) -> dict:
+    """The presidency section: the rule with the article in force on the meeting's date, the presidency of the year.
+
+    A commission without a rule (or without section presidents) shows that the presidency is designated in
+    session, never an error; a presidency designated in this very session is not named in the convocation version.
+    """
+    article = presidency_article_on(commission, meeting.date)
     rule = (
         "La section professionnelle et la section sociale élisent chacune un président parmi leurs membres. "
         f"{'L’' + article if article else 'La convention nationale'}"
         f"{' de la convention nationale' if article else ''} précise que le président de la section "
-        "professionnelle et celui de la section sociale assurent à tour de rôle, par période d'un an, "
+        "professionnelle et celui de la section sociale assurent à tour de rôle, par période d’un an, "
         "la Présidence et la Vice-Présidence de la commission."
     )
     year = meeting.date.year
+    unknown = {"year": year, "article": article, "rule": rule, "known": False, "sentence": "", "lines": []}
     try:
         presidency = presidency_for(commission, on=meeting.date)
-    except PresidencyUnknown as unknown:
-        return {"year": year, "rule": rule, "known": False, "message": str(unknown), "lines": []}
+    except PresidencyUnknown:
+        return {**unknown, "message": "Présidence : désignée en séance."}
+    sentence = (
+        f"Au titre de l’année {year}, la présidence de la commission est assurée par le président "
+        f"de la {presidency.president_section.label.lower()}."
+    )
+    designation = presidency.designation
+    if designation is not None and designation.designated_on >= meeting.date and not final:
+        return {
+            **unknown,
+            "sentence": sentence,
+            "message": "La désignation du président et du vice-président de la commission sera réalisée en séance.",
+        }
     president, vice = presidency.president, presidency.vice_president
     lines = [
         (_titled(president, "Président") + " de la commission", president.display_name),
@@ -204,14 +386,19 @@ def presidency_context(commission: Commission, meeting: Meeting) -> dict:
     ]
     return {
         "year": year,
+        "article": article,
         "rule": rule,
         "known": True,
-        "sentence": f"Au titre de l'année {year}, la présidence de la commission est assurée par le président "
-        f"de la {presidency.president_section.label.lower()}.",
+        "sentence": sentence,
         "source": presidency.source_label,
         "lines": [{"label": label, "name": name} for label, name in lines],
         "message": "",
     }
+
+
+def presidency_article_on(commission: Commission, day: datetime.date) -> str:
+    """The convention's article on the presidency in force on `day`."""
+    return commission.presidency_article
 
 
 def composition_context(commission: Commission, day: datetime.date) -> list[dict]:
@@ -350,12 +537,13 @@ def rdd_context(meeting: Meeting, *, include_records: bool, stated: bool = False
         for commitment, updates in rows
     ]
     if rdd is not None:
+        # Before the session, the questions received; their answers are given in session.
         data["questions"] = [
             {
                 "text": question.text,
-                "answer": question.answer,
-                "out_of_scope": question.out_of_scope,
-                "post_commission": question.post_commission,
+                "answer": question.answer if include_records else "",
+                "out_of_scope": question.out_of_scope and include_records,
+                "post_commission": question.post_commission and include_records,
             }
             for question in rdd.questions.all()
         ]
@@ -400,7 +588,7 @@ def stat_tables_context(meeting: Meeting) -> dict[int, list[dict]]:
                 "id": table.pk,
                 "title": table.title,
                 "period": f"du {date_short(table.period_start)} au {date_short(table.period_end)}",
-                "source": table.source,
+                "source": _SOURCE_WORD.sub("", table.source.strip()),
                 "label_header": table.label_header or "Intitulé",
                 "header_rows": _header_rows(headers),
                 "has_groups": view.has_groups,
@@ -414,6 +602,9 @@ def stat_tables_context(meeting: Meeting) -> dict[int, list[dict]]:
             }
         )
     return result
+
+
+_SOURCE_WORD = re.compile(r"^source\s*:?\s*", re.I)
 
 
 def _header_rows(headers: list[str]) -> list[list[dict]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 
 from .fetcher import BASE_URL, PortalURLFetcher, StaticFileMissing
+from .pdfua import Annex, pdfua_finish
 
 logger = logging.getLogger(__name__)
 
@@ -75,5 +76,28 @@ def render_pdf(context: dict) -> RenderResult:
             "Vérifiez que les fichiers statiques du portail sont déployés (manage.py collectstatic)."
         ) from None
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=annexes(context) or None)
+    pdf, unreadable = pdfua_finish(pdf, annexes=pdf_annexes(context))
     seconds = time.perf_counter() - started
-    return RenderResult(pdf=pdf, page_count=len(document.pages), seconds=seconds, refused=fetcher.refused)
+    refused = fetcher.refused + [f"annexe illisible : {title}" for title in unreadable]
+    return RenderResult(pdf=pdf, page_count=len(document.pages), seconds=seconds, refused=refused)
+
+
+def pdf_annexes(context: dict) -> list[Annex]:
+    """The PDF files attached to the support's agenda items, in agenda order, numbered as the items cite them."""
+    if context.get("kind") != "support":
+        return []
+    from django.core.files.storage import default_storage
+
+    result = []
+    for item in context["agenda"]:
+        for file in item.get("files", []):
+            if file["kind"] != "pdf":
+                continue
+            try:
+                with default_storage.open(file["path"], "rb") as stored:
+                    data = stored.read()
+            except OSError:
+                logger.warning("Annexe introuvable : %s", file["path"])
+                data = b""
+            result.append(Annex(number=file["annex_number"], title=f"{item['number']} {file['name']}", data=data))
+    return result

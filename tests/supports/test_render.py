@@ -33,7 +33,7 @@ def test_the_demo_support_has_the_numbered_agenda(demo):
     agenda = next(page for page in demo["pages"] if page.startswith("ORDRE DU JOUR"))
     for number, title in (("01", "APPROBATION DU RELEVÉ"), ("03", "AIDES À LA TÉLÉTRANSMISSION"), ("4.1", "Bilan")):
         assert f"{number} {title}" in agenda
-    assert "5.4 L'appli carte Vitale" in agenda
+    assert "5.4 L’appli carte Vitale" in agenda
     assert "08 QUESTIONS DE LA PROFESSION" in agenda
 
 
@@ -57,7 +57,7 @@ def test_the_demo_support_shows_the_secretariat_cnil_notice_and_next_date(demo):
 
 def test_each_item_has_its_number_and_speaker(demo):
     item = next(page for page in demo["pages"] if "ORDONNANCE NUMÉRIQUE" in page and "Intervenant" in page)
-    assert "5.3 – ORDONNANCE NUMÉRIQUE Intervenant : Section sociale" in item
+    assert "5.3 ORDONNANCE NUMÉRIQUE Intervenant : Section sociale" in item
 
 
 def test_the_attached_table_is_french_formatted(demo):
@@ -127,8 +127,8 @@ def test_an_information_meeting_has_no_rdd_parts(commission, frozen_today):
 def test_a_meeting_without_agenda_nor_composition_renders(commission, frozen_today):
     meeting = meeting_create(commission=commission, date=datetime.date(2026, 12, 1), start_time=datetime.time(9, 0))
     text = " ".join(pdf_pages(render_pdf(support_context(meeting)).pdf))
-    assert "L'ordre du jour n'est pas encore établi." in text
-    assert "A ce jour, la section professionnelle n'a fait remonter aucune question." in text
+    assert "L’ordre du jour n’est pas encore établi." in text
+    assert "A ce jour, la section professionnelle n’a fait remonter aucune question." in text
 
 
 def test_names_of_300_characters_render(commission, frozen_today):
