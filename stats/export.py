@@ -34,17 +34,36 @@ def export_rows(view: TableView) -> list[list]:
     return rows
 
 
+def percent_format(decimals: int) -> str:
+    """The XLSX number format of a percentage: the cell holds the fraction (0.099) and a French spreadsheet shows
+    it "9,9 %" ("0.0 %": the code's "." is the locale's decimal separator, "%" multiplies by 100 on display)."""
+    return "0." + "0" * decimals + " %" if decimals else "0 %"
+
+
+def _percent_columns(view: TableView) -> set[int]:
+    """The indexes, in the exported rows, of the percentage columns."""
+    offset = 2 if view.has_groups else 1
+    return {offset + index for index, column in enumerate(view.columns) if column.percent}
+
+
+def _csv_cell(value, percent: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        text = str(value).replace(".", ",")
+        # "9,9 %": a French LibreOffice or Excel reads it as the percentage 0,099, so formulas on it are right.
+        return f"{text} %" if percent else text
+    return value
+
+
 def export_csv(view: TableView) -> str:
-    """Semicolon-separated, decimal comma, as French spreadsheets open it (the caller adds a BOM for Excel)."""
+    """Semicolon-separated, decimal comma, percentages written "9,9 %", as French spreadsheets open it (the caller
+    adds a BOM for Excel)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    percents = _percent_columns(view)
     for row in export_rows(view):
-        writer.writerow(
-            [
-                "" if value is None else str(value).replace(".", ",") if isinstance(value, float) else value
-                for value in row
-            ]
-        )
+        writer.writerow([_csv_cell(value, index in percents) for index, value in enumerate(row)])
     return buffer.getvalue()
 
 
@@ -57,13 +76,22 @@ def export_xlsx(view: TableView) -> bytes:
     offset = 2 if view.has_groups else 1
     for row in export_rows(view):
         sheet.append(row)
-    for index, column in enumerate(view.columns, start=offset + 1):
-        number_format = '0.0" %"' if column.percent else "#,##0"
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+    for line, row in enumerate(view.rows, start=2):
+        for index, (column, value) in enumerate(zip(view.columns, row.cells, strict=True), start=offset + 1):
+            cell = sheet.cell(row=line, column=index)
             if isinstance(cell.value, int | float):
-                cell.number_format = number_format
+                if column.percent:
+                    # The fraction, rounded as shown (9,9 % is 0.099, not 0.09900000000000001).
+                    cell.value = round(cell.value / 100, value.decimals + 2)
+                    cell.number_format = percent_format(value.decimals)
+                else:
+                    cell.number_format = "#,##0"
             elif isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, even if it starts with '='
+    for row in sheet.iter_rows(min_row=2, max_col=offset):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,9 +6,9 @@ KIND_CHOICES = [("auto", "Détection automatique"), *TableKind.choices]
 
 
 class TableUploadForm(forms.Form):
-    file = forms.FileField(label="Fichier (CSV ou XLSX)")
+    file = forms.FileField(label="Fichier (CSV, XLSX ou ODS)")
     kind = forms.ChoiceField(label="Type de tableau", choices=KIND_CHOICES, initial="auto")
-    sheet = forms.CharField(label="Feuille (XLSX)", required=False, help_text="Vide : la première feuille.")
+    sheet = forms.CharField(label="Feuille (XLSX ou ODS)", required=False, help_text="Vide : la première feuille.")
     title = forms.CharField(label="Titre", max_length=300)
     territory = forms.CharField(label="Territoire", max_length=40, required=False, help_text="13, 2A, 974, R93…")
     period_start = forms.DateField(label="Début de période", required=False, help_text="JJ/MM/AAAA")
@@ -42,5 +42,5 @@ class ExtractUploadForm(forms.Form):
 
 
 class AidForm(forms.Form):
-    file = forms.FileField(label="Fichier d'activité (CSV ou XLSX)")
+    file = forms.FileField(label="Fichier d'activité (CSV, XLSX ou ODS)")
     year = forms.IntegerField(label="Année d'activité", min_value=2000, max_value=2100)

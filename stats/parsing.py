@@ -1,4 +1,4 @@
-"""Reading the files the statisticians send: CSV or XLSX into a grid of cells, and French numbers.
+"""Reading the files the statisticians send: CSV, XLSX or ODS into a grid of cells, and French numbers.
 
 Everything here is pure (no database). The reading itself is `portal.spreadsheets`, shared with the
 composition import; this module checks the file against its extension and limits, words the
@@ -110,9 +110,13 @@ def _rejected(error: SpreadsheetError) -> FileRejected:
 
 
 def sniff_format(data: bytes, filename: str) -> str:
-    """'csv' or 'xlsx', checking that the content is what the extension says."""
+    """'csv', 'xlsx' or 'ods', checking that the content is what the extension says."""
     name = filename.lower()
     content = spreadsheets.sniff(data)
+    if name.endswith(".ods"):
+        if content == "ods":
+            return "ods"
+        raise FileRejected("Le fichier porte l'extension .ods mais n'est pas un classeur OpenDocument (LibreOffice).")
     if name.endswith((".xlsx", ".xlsm")):
         if content == "xlsx":
             return "xlsx"
@@ -120,14 +124,14 @@ def sniff_format(data: bytes, filename: str) -> str:
             raise FileRejected("Ce fichier est un classeur Excel ancien (.xls) : enregistrez-le au format .xlsx.")
         raise FileRejected("Le fichier porte l'extension .xlsx mais n'est pas un classeur Excel.")
     if name.endswith((".csv", ".txt")):
-        if content in ("xlsx", "xls"):
-            raise FileRejected("Le fichier porte l'extension .csv mais c'est un classeur Excel ou une archive.")
+        if content in ("xlsx", "ods", "xls"):
+            raise FileRejected("Le fichier porte l'extension .csv mais c'est un classeur ou une archive.")
         if content == "other":
             raise FileRejected("Le fichier porte l'extension .csv mais c'est un document PDF, une image ou un RTF.")
         return "csv"
     if name.endswith(".xls"):
         raise FileRejected("Le format .xls n'est pas pris en charge : enregistrez le classeur au format .xlsx.")
-    raise FileRejected("Format de fichier non pris en charge : déposez un fichier .csv ou .xlsx.")
+    raise FileRejected("Format de fichier non pris en charge : déposez un fichier .csv, .xlsx ou .ods.")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -142,7 +146,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def read_grid(data: bytes, filename: str, *, sheet: str | None = None, max_bytes: int = MAX_TABLE_BYTES) -> Grid:
-    """The grid of a CSV or XLSX file (the first sheet, or the one named), or FileRejected with a French reason.
+    """The grid of a CSV, XLSX or ODS file (the first sheet, or the one named), or FileRejected with a French reason.
 
     In a workbook, an empty cell and pandas' missing-value markers ("N/A", "NA", "NULL"…) have no value,
     as they had when the tables were read with pandas.
@@ -153,8 +157,8 @@ def read_grid(data: bytes, filename: str, *, sheet: str | None = None, max_bytes
         raise FileRejected(f"Le fichier dépasse la taille autorisée ({max_bytes // (1024 * 1024)} Mo).")
     file_format = sniff_format(data, filename)
     try:
-        if file_format == "xlsx":
-            grid = spreadsheets.read_xlsx(data, sheet=sheet, missing=_XLSX_MISSING)
+        if file_format in spreadsheets.WORKBOOKS:
+            grid = spreadsheets.read_workbook(data, sheet=sheet, missing=_XLSX_MISSING)
         else:
             grid = spreadsheets.read_csv(data)
     except SpreadsheetError as error:

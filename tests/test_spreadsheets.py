@@ -14,9 +14,11 @@ from portal.spreadsheets import (
     decode,
     detect_delimiter,
     read_csv,
+    read_workbook,
     read_xlsx,
     sniff,
 )
+from tests.ods import Percent, ods
 
 
 def workbook_bytes(*sheets: tuple[str, list[list]]) -> bytes:
@@ -234,7 +236,11 @@ def test_a_workbook_over_the_uncompressed_limit_is_refused():
     "data, code, message",
     [
         (b"PK\x03\x04 pas vraiment une archive", "bad_archive", "L'archive du classeur est illisible."),
-        (zip_bytes({"document.txt": "bonjour"}), "not_a_workbook", "Le fichier n'est pas un classeur Excel."),
+        (
+            zip_bytes({"document.txt": "bonjour"}),
+            "not_a_workbook",
+            "Le fichier n'est pas un classeur Excel ni OpenDocument.",
+        ),
     ],
     ids=["broken-zip", "not-a-workbook"],
 )
@@ -253,3 +259,21 @@ def test_a_damaged_workbook_is_refused_with_the_engine_error_named():
 
     assert error.value.code == "unreadable_workbook"
     assert error.value.message == "Classeur illisible (CalamineError)."
+
+
+def test_an_ods_is_recognised_by_its_content_and_read_like_a_workbook():
+    data = ods(
+        [
+            ["Poste", "Montant", "Évolution", "Date"],
+            ["Orthèses", 261355100, Percent(0.099), datetime.date(2025, 2, 26)],
+            ["Total", 1.5, None, "03/04/2025"],
+        ]
+    )
+    assert sniff(data) == "ods"
+    grid = read_workbook(data)
+    assert grid.file_format == "ods"
+    assert grid.rows == [
+        (1, ["Poste", "Montant", "Évolution", "Date"]),
+        (2, ["Orthèses", 261355100, 0.099, "26/02/2025"]),  # a percentage cell is its fraction, as in an XLSX
+        (3, ["Total", 1.5, None, "03/04/2025"]),
+    ]

@@ -139,11 +139,14 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 class CompositionImportForm(forms.Form):
     file = forms.FileField(
-        label="Fichier de composition (CSV ou XLSX)",
+        label="Fichier de composition (CSV, XLSX ou ODS)",
         help_text="Colonnes : Section, Organisation, Rôle, Civilité, Nom, Prénom, E-mail, Début, Fin "
         "(le format de l'export). 2 Mo au plus.",
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            attrs={
+                "accept": ".csv,.xlsx,.ods,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                "application/vnd.oasis.opendocument.spreadsheet"
+            }
         ),
     )
     effective_on = forms.DateField(

@@ -1,4 +1,4 @@
-"""Reading a commission's composition from a spreadsheet (CSV or XLSX) into rows; nothing is written.
+"""Reading a commission's composition from a spreadsheet (CSV, XLSX or ODS) into rows; nothing is written.
 
 The file has one row per role of a seat, with these columns:
 
@@ -9,9 +9,9 @@ and importing again at the same date changes nothing):
 
 Reading the file
 - The content decides the format, not the file name; the reading is
-  `portal.spreadsheets`, shared with the statistics import. An XLSX (zip)
-  file is read from its first sheet (date cells may be dates or Excel serial
-  numbers); anything else must be text: CSV in UTF-8 (with or without BOM),
+  `portal.spreadsheets`, shared with the statistics import. An XLSX or ODS
+  (zip) file is read from its first sheet (date cells may be dates or Excel
+  serial numbers); anything else must be text: CSV in UTF-8 (with or without BOM),
   else Windows-1252; `;`, tab or `,` as delimiter (the first of them found
   in the header line, outside quotes). A PDF, an old .xls, UTF-16 or any
   binary content is refused.
@@ -30,7 +30,10 @@ Reading the values (every error names the row and the column)
   (OrganisationAlias) or its full name, case- and accent-insensitive (acronym
   first). Rôle: titulaire / suppléant. Civilité: Mme, M., M, Dr (and Madame,
   Monsieur, Docteur). Dates: jj/mm/aaaa, aaaa-mm-jj or spreadsheet dates;
-  Fin may not precede Début.
+  Fin may not precede Début. Written dates are read day first: a file with a
+  day over 12 in the second position of any written date (02/13/2025, as an
+  English-locale spreadsheet saves it) is refused as a whole, saying so,
+  since its other dates (03/04/2025) would otherwise be read wrongly.
 - An empty Nom, or "à pourvoir", is a vacant role: no mandate.
 - The same person twice with the same section, organisation and role is a
   duplicate: both rows are named.
@@ -50,7 +53,7 @@ from openpyxl.utils.datetime import from_excel
 
 from members.models import Organisation, OrganisationAlias, Person
 from portal.formats import date_short
-from portal.spreadsheets import SpreadsheetError, column_letter, read_csv, read_xlsx, sniff
+from portal.spreadsheets import WORKBOOKS, SpreadsheetError, column_letter, read_csv, read_workbook, sniff
 
 from .models import Mandate, SectionKind
 
@@ -218,15 +221,17 @@ def cell_text(value: Any) -> str:
 
 
 _NOT_A_SPREADSHEET = (
-    "Le fichier n'est pas un tableur CSV ou XLSX : enregistrez la composition au format .csv ou .xlsx "
+    "Le fichier n'est pas un tableur CSV, XLSX ou ODS : enregistrez la composition au format .csv, .xlsx ou .ods "
     "(le modèle est celui de l'export)."
 )
 
 
-_UNREADABLE_WORKBOOK = "Le fichier n'est pas un classeur XLSX lisible : enregistrez-le au format .xlsx ou .csv."
+_UNREADABLE_WORKBOOK = (
+    "Le fichier n'est pas un classeur XLSX ou ODS lisible : enregistrez-le au format .xlsx, .ods ou .csv."
+)
 
 
-_UNKNOWN_ENCODING = "L'encodage du fichier n'est pas reconnu : enregistrez-le en CSV UTF-8 ou au format .xlsx."
+_UNKNOWN_ENCODING = "L'encodage du fichier n'est pas reconnu : enregistrez-le en CSV UTF-8, au format .xlsx ou .ods."
 
 
 # The shared reader's refusals in this import's words (the others keep the shared wording).
@@ -252,7 +257,9 @@ def _table(content: bytes) -> list[tuple[int, list[Any]]]:
     if kind == "other":
         raise ValidationError(_NOT_A_SPREADSHEET)
     try:
-        grid = read_xlsx(content, max_uncompressed=MAX_UNCOMPRESSED_BYTES) if kind == "xlsx" else read_csv(content)
+        grid = (
+            read_workbook(content, max_uncompressed=MAX_UNCOMPRESSED_BYTES) if kind in WORKBOOKS else read_csv(content)
+        )
     except SpreadsheetError as error:
         if error.code == "csv":
             raise ValidationError(f"Le fichier CSV est mal formé : {error.detail}.") from error
@@ -311,6 +318,27 @@ def _parse_date(value: Any) -> datetime.date:
         raise ValueError(f"date impossible « {text} »") from None
 
 
+def _month_first_date(table: list[tuple[int, list[Any]]], header_line: int, columns: dict[str, int]) -> str:
+    """The refusal of a file whose written dates are month first (a day over 12 in the second position), or ""."""
+    for line, cells in table:
+        if line <= header_line:
+            continue
+        for name in ("start", "end"):
+            index = columns.get(name)
+            if index is None or index >= len(cells) or not isinstance(cells[index], str):
+                continue
+            match = _DATE_FR.match(cell_text(cells[index]))
+            if match and int(match[1]) <= 12 < int(match[2]) <= 31:
+                return (
+                    f"Les dates du fichier sont écrites mois/jour, à l'anglaise (ligne {line}, colonne "
+                    f"« {LABELS[name]} » : « {cell_text(cells[index])} ») : le portail lit les dates jour/mois "
+                    "(jj/mm/aaaa) et n'a rien importé, pour ne lire aucune date à l'envers. Enregistrez le fichier "
+                    "avec des dates jj/mm/aaaa (par exemple avec LibreOffice réglé en français) ou au format .xlsx "
+                    "ou .ods, puis importez-le à nouveau."
+                )
+    return ""
+
+
 class _OrganisationIndex:
     """Organisations by acronym, other name or full name (case- and accent-insensitive; acronym first)."""
 
@@ -361,6 +389,9 @@ def parse_composition(*, content: bytes) -> list[ImportRow]:
                 continue
             first_row[duplicate_key] = line
         rows.append(row)
+    month_first = _month_first_date(table, header_line, columns)
+    if month_first:
+        raise ValidationError(month_first)
     if not header_line or (not rows and not messages):
         raise ValidationError("Le fichier est vide : il n'a pas de ligne de composition sous la ligne d'en-tête.")
     if "civility" not in columns and any(not row.is_vacant for row in rows):

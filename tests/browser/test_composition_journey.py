@@ -77,13 +77,13 @@ def test_the_agent_ends_a_mandate_adds_a_substitute_and_imports_a_composition(de
 
     page.get_by_role("link", name="Importer une composition").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Importer la composition")
-    page.get_by_label("Fichier de composition (CSV ou XLSX)").set_input_files(spreadsheet)
+    page.get_by_label("Fichier de composition (CSV, XLSX ou ODS)").set_input_files(spreadsheet)
     page.get_by_role("button", name="Voir l'aperçu").click()
     error = f"Ligne {line}, colonne « E-mail » : adresse e-mail invalide « anne.vidal@ »."
     # Only the broken row is named, and the file field says it is invalid.
     expect(page.get_by_text(re.compile(r"^Ligne \d+"))).to_have_text([error])
     # The message is tied to the file field, so that a screen reader announces it with the field.
-    expect(page.get_by_label("Fichier de composition (CSV ou XLSX)")).to_have_accessible_description(
+    expect(page.get_by_label("Fichier de composition (CSV, XLSX ou ODS)")).to_have_accessible_description(
         re.compile(re.escape(error))
     )
     assert not Mandate.objects.filter(person__last_name="VIDAL").exists()
@@ -91,7 +91,7 @@ def test_the_agent_ends_a_mandate_adds_a_substitute_and_imports_a_composition(de
     # Corrected, the file gives a preview; nothing is saved before the agent confirms.
     sheet[f"G{line}"] = "anne.vidal@assurance-maladie.example.org"
     workbook.save(spreadsheet)
-    page.get_by_label("Fichier de composition (CSV ou XLSX)").set_input_files(spreadsheet)
+    page.get_by_label("Fichier de composition (CSV, XLSX ou ODS)").set_input_files(spreadsheet)
     page.get_by_role("button", name="Voir l'aperçu").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aperçu de l'import de la composition")
     created = page.get_by_role("table").filter(has_text="Mandats créés (1)")

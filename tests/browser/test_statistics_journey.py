@@ -30,7 +30,7 @@ def test_the_agent_imports_a_table_of_amounts_and_attaches_it_to_an_agenda_item(
     expect(page.get_by_role("heading", level=1)).to_have_text("Statistiques")
     page.get_by_role("link", name="Importer un tableau").click()
 
-    page.get_by_label("Fichier (CSV ou XLSX)").set_input_files(spreadsheet)
+    page.get_by_label("Fichier (CSV, XLSX ou ODS)").set_input_files(spreadsheet)
     page.get_by_label("Type de tableau").select_option(value="montants")
     page.get_by_label("Titre").fill(TITLE)
     page.get_by_label("Territoire").fill("R93")

@@ -83,4 +83,4 @@ def test_export_table_csv(commission):
     call_command("export_table", out.strip(), "--format", "csv", stdout=buffer)
     lines = buffer.getvalue().splitlines()
     assert lines[0] == "ORGANISME;PS EN SV;TOTAL DES PS;TAUX EN SV"
-    assert lines[1] == "04;9;19;47,37"
+    assert lines[1] == "04;9;19;47,37 %"

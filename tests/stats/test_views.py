@@ -96,8 +96,8 @@ def test_exports_escape_formulas_and_keep_numbers(client, commission, alice, tab
     client.force_login(alice)
     csv_text = client.get(reverse("statistics:export", args=[commission.slug, table.pk, "csv"])).content.decode()
     assert "'=HYPERLINK" in csv_text
-    assert ";261355100;9,9;" in csv_text
-    assert ";-0,2;" in csv_text
+    assert ";261355100;9,9 %;" in csv_text
+    assert ";-0,2 %;" in csv_text
     response = client.get(reverse("statistics:export", args=[commission.slug, table.pk, "xlsx"]))
     from openpyxl import load_workbook
 
