@@ -77,7 +77,7 @@ class ApiFilters(BaseFilterBackend):
         parameters = []
         for name in names:
             kind, fmt, description = PARAMETERS[name]
-            schema = {"type": kind} | ({"format": fmt} if fmt else {})
+            schema = {"type": kind} | ({"format": fmt} if fmt else {}) | ({"minimum": 1} if kind == "integer" else {})
             parameters.append(
                 {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
             )

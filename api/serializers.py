@@ -178,8 +178,8 @@ class PostSerializer(ApiObject, serializers.ModelSerializer):
     organization = link("section", source="section")
     onBehalfOf = link("organization", source="organisation")
     sectionKind = serializers.CharField(source="section.kind")
-    startDate = serializers.DateField(source="opened_on")
-    endDate = serializers.DateField(source="closed_on")
+    startDate = serializers.DateField(source="opened_on", allow_null=True)
+    endDate = serializers.DateField(source="closed_on", allow_null=True)
     titularVacant = serializers.BooleanField(source="titular_vacant")
     substituteVacant = serializers.BooleanField(source="substitute_vacant")
     membership = serializers.SerializerMethodField()
@@ -206,7 +206,7 @@ class MembershipSerializer(ApiObject, serializers.ModelSerializer):
     body = link("body", source="seat.section.commission")
     roleLabel = serializers.CharField(source="get_role_display")
     startDate = serializers.DateField(source="start")
-    endDate = serializers.DateField(source="end")
+    endDate = serializers.DateField(source="end", allow_null=True)
 
     class Meta:
         model = Mandate
@@ -286,7 +286,7 @@ class MeetingSerializer(ApiObject, serializers.ModelSerializer):
     start = serializers.SerializerMethodField()
     end = serializers.SerializerMethodField()
     location = serializers.CharField(source="place")
-    presidedBy = link("person", source="presided_by")
+    presidedBy = link("person", source="presided_by", allow_null=True)
     agendaItem = serializers.SerializerMethodField()
     attendance = serializers.SerializerMethodField()
     web = serializers.SerializerMethodField()
@@ -340,7 +340,7 @@ class AgendaItemSerializer(ApiObject, serializers.ModelSerializer):
     modified_field = "updated_at"
     id = link("agendaitem", source="*")
     meeting = link("meeting")
-    parent = link("agendaitem")
+    parent = link("agendaitem", allow_null=True)
     number = serializers.CharField()
     name = serializers.CharField(source="title")
     speakerLabel = serializers.CharField(source="get_speaker_display")
@@ -359,7 +359,7 @@ class AgendaItemSerializer(ApiObject, serializers.ModelSerializer):
 
 
 class RecordItemSerializer(serializers.Serializer):
-    agendaItem = link("agendaitem", source="agenda_item")
+    agendaItem = link("agendaitem", source="agenda_item", allow_null=True)
     number = serializers.CharField()
     name = serializers.CharField(source="title")
     speaker = serializers.CharField()
@@ -426,7 +426,7 @@ class RecordSerializer(ApiObject, serializers.ModelSerializer):
     submitted = serializers.DateTimeField(source="submitted_at")
     approved = serializers.DateTimeField(source="approved_at")
     transmitted = serializers.DateTimeField(source="transmitted_at")
-    validatedOn = serializers.DateField(source="validated_on")
+    validatedOn = serializers.DateField(source="validated_on", allow_null=True)
     statedFacts = serializers.JSONField(source="facts")
     items = RecordItemSerializer(source="item_records", many=True)
     commitments = CommitmentSerializer(many=True)
@@ -520,8 +520,8 @@ class TableSerializer(ApiObject, serializers.ModelSerializer):
     kindLabel = serializers.CharField(source="get_kind_display")
     periodStart = serializers.DateField(source="period_start")
     periodEnd = serializers.DateField(source="period_end")
-    extractionDate = serializers.DateField(source="extraction_date")
-    agendaItem = link("agendaitem", source="agenda_item")
+    extractionDate = serializers.DateField(source="extraction_date", allow_null=True)
+    agendaItem = link("agendaitem", source="agenda_item", allow_null=True)
     cells = serializers.SerializerMethodField()
     web = serializers.SerializerMethodField()
 

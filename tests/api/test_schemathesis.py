@@ -1,0 +1,30 @@
+"""Schemathesis against the checked-in schema (api/openapi.yaml): every operation, called in process (WSGI) as a
+secretariat agent, a section president, a member and an agent of another commission, answers no 500 and
+conforms to the schema (status code, content type, body). The examples are bounded (MAX_EXAMPLES per operation,
+deterministic) so that the module stays well under five minutes."""
+
+from pathlib import Path
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from tests.api.conftest import token_for
+
+SCHEMA = schemathesis.openapi.from_path(Path(__file__).resolve().parents[2] / "api" / "openapi.yaml")
+SCHEMA.app = get_wsgi_application()  # called in process, as schemathesis.openapi.from_wsgi would set it
+SCHEMA.config.update(base_url="http://localhost")
+SCHEMA.config.generation.update(modes=["positive"], max_examples=8, deterministic=True, database="none")
+
+
+@pytest.fixture
+def tokens(alice, bob, member_user, presidents, transmitted, planned, other_meeting):
+    return [token_for(user) for user in (alice, presidents[0].user, member_user, bob)]
+
+
+@SCHEMA.parametrize()
+@settings(suppress_health_check=list(HealthCheck), deadline=None)
+def test_every_operation_answers_as_its_schema_says(case, tokens):
+    for token in tokens:
+        case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
