@@ -7,7 +7,10 @@
 // - the unsaved text is kept in localStorage (per RDD, block and user) until saved: an expired session, a
 //   submitted RDD, a lost connection or a closed tab lose nothing; it is replayed when the editor opens again;
 //   it is cleared once saved and on logout;
-// - leaving the page by a link first saves what is pending; leaving otherwise with unsaved text asks first.
+// - leaving the page by a link first saves what is pending; leaving otherwise with unsaved text asks first;
+// - the forms that add a row (a commitment, a question, a follow-up state: data-keep) are not saved as one types,
+//   since adding is the agent's act: their text is kept on this device the same way, replayed when the editor opens
+//   again, and leaving the page with such a text asks first.
 // No inline script, no eval: the Content-Security-Policy stays script-src 'self'.
 
 const root = document.getElementById("rdd-editor")
@@ -34,6 +37,14 @@ const blocks = Array.from(document.querySelectorAll("form[data-autosave]")).map(
   again: false, // typed again during a save: save once more after it
   blocked: false, // a conflict to settle or an RDD no longer a draft: no autosave until the agent acts
   timer: null,
+}))
+
+// The forms that add a row: kept on this device until sent, never sent by themselves.
+const additions = Array.from(document.querySelectorAll("form[data-keep]")).map((form) => ({
+  form,
+  key: `new:${form.dataset.keep}`,
+  state: form.querySelector(".rdd-keep-state"),
+  dirty: false,
 }))
 
 const fields = (block) =>
@@ -250,6 +261,37 @@ function showSessionExpired() {
 // Wiring
 
 let leaving = false // a form of the page is being sent: its own page follows, the kept texts replay there
+let sending = false // a form of the page is sent: what is kept on this device replays on the page that follows
+
+const pendingAddition = () => additions.some((addition) => addition.dirty)
+
+for (const addition of additions) {
+  const initial = JSON.stringify(values(addition))
+  const edited = () => {
+    addition.dirty = JSON.stringify(values(addition)) !== initial
+    if (addition.dirty) {
+      keep(addition)
+      show(addition, "Pas encore ajouté : texte conservé sur cet appareil.")
+    } else {
+      forget(addition)
+      show(addition, "")
+    }
+  }
+  addition.form.addEventListener("input", edited)
+  addition.form.addEventListener("change", edited)
+  addition.form.addEventListener("submit", () => forget(addition))
+  const replay = kept(addition)
+  if (!replay) continue
+  if (replay.user !== USER || JSON.stringify(replay.values) === initial) {
+    forget(addition)
+    continue
+  }
+  fill(addition, replay.values)
+  addition.dirty = true
+  const details = addition.form.closest("details")
+  if (details) details.open = true
+  show(addition, "Texte non ajouté repris de cet appareil : vérifiez-le puis ajoutez-le.")
+}
 
 for (const block of blocks) {
   block.form.addEventListener("input", () => changed(block))
@@ -277,24 +319,25 @@ document.addEventListener("submit", async (event) => {
   const others = blocks.filter((block) => block.form !== form && (block.dirty || block.saving))
   if (!isLogout && !form.matches("[data-rdd-flush]")) {
     // A block's own button, an addition, a deletion: the page reloads; other texts are kept here and replayed.
-    leaving = true
+    leaving = sending = true
     return
   }
   if (!others.length && !isLogout) {
-    leaving = true
+    leaving = sending = true
     return
   }
   // Logging out or submitting the RDD: what is pending is saved first.
   event.preventDefault()
   const saved = await saveAll()
   if (isLogout) {
-    if (!saved && !window.confirm("Des modifications n'ont pas pu être enregistrées et seront perdues. Se déconnecter ?"))
+    const lost = !saved || pendingAddition()
+    if (lost && !window.confirm("Des modifications n'ont pas pu être enregistrées et seront perdues. Se déconnecter ?"))
       return
     forgetAll()
   } else if (!saved) {
     return
   }
-  leaving = true
+  leaving = sending = true
   form.submit()
 })
 
@@ -305,7 +348,7 @@ document.addEventListener("click", async (event) => {
     return
   if (link.target || link.getAttribute("href").startsWith("#")) return
   if (link.matches("[data-rdd-leave]")) {
-    leaving = true
+    leaving = sending = true // the texts stay on this device for the page after the login
     return
   }
   if (!blocks.some((block) => block.dirty || block.saving)) return
@@ -317,8 +360,8 @@ document.addEventListener("click", async (event) => {
 })
 
 window.addEventListener("beforeunload", (event) => {
-  if (leaving) return
-  if (blocks.some((block) => block.dirty || block.saving)) {
+  if (sending) return
+  if ((!leaving && blocks.some((block) => block.dirty || block.saving)) || pendingAddition()) {
     event.preventDefault()
     event.returnValue = ""
   }

@@ -101,6 +101,8 @@ def test_logging_out_leads_back_to_the_login_page(client, alice):
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
     assert "_auth_user_id" not in client.session
+    # The browser forgets what it kept for the portal (texts typed in the RDD editor and not yet saved).
+    assert response["Clear-Site-Data"] == '"storage"'
 
 
 def test_an_invited_user_who_has_not_chosen_a_password_gets_no_reset_email(client, db):
