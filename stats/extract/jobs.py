@@ -91,11 +91,9 @@ def extract_process(*, extract_id: int) -> NationalExtract | None:
         JOBS.heartbeat(extract_id, percent, stage)
 
     try:
-        with extract.file.open("rb") as handle:
-            data = handle.read()
-        with transaction.atomic():
-            count, periods = extract_import(extract, data, extract.file_name or extract.file.name, progress)
-            del data
+        with extract.file.open("rb") as handle, transaction.atomic():
+            # Read from the file a block at a time: the worker's memory does not grow with the file's size.
+            count, periods = extract_import(extract, handle, extract.file_name or extract.file.name, progress)
             finished = JOBS.finish(
                 extract_id,
                 progress=100,

@@ -8,10 +8,12 @@ and its problems are reported in French by line and column.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
 import re
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -44,7 +46,7 @@ def _problem(line: int, column: str, message: str) -> Problem:
     return Problem(message, line=line, column=EXTRACT_COLUMNS.index(column), header=column)
 
 
-def extract_read(data: bytes, file_name: str = "extrait.csv", progress: Progress | None = None):
+def extract_read(source, file_name: str = "extrait.csv", progress: Progress | None = None):
     """The cleaned extract as a pandas DataFrame backed by Arrow (FileRejected with French problems by line and column).
 
     Columns: line, period_start, period_end (dates), territory, poste, regime (text), amount, amount_n_1 (floats
@@ -53,13 +55,18 @@ def extract_read(data: bytes, file_name: str = "extrait.csv", progress: Progress
     """
     import pandas as pd  # heavy (half a second) and only for this DataFrame view: the import never needs it
 
-    return extract_table(data, file_name, progress).to_pandas(types_mapper=pd.ArrowDtype)
+    return extract_table(source, file_name, progress).to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def extract_table(data: bytes, file_name: str = "extrait.csv", progress: Progress | None = None):
-    """The cleaned extract as an Arrow table (what the import stores; `extract_read` gives it as a DataFrame)."""
-    reader = ChunkReader(data, file_name, progress)
-    chunks = list(reader)
+def extract_table(source, file_name: str = "extrait.csv", progress: Progress | None = None):
+    """The cleaned extract as an Arrow table (`source`: the file's bytes or a binary file open for reading)."""
+    reader = ChunkReader(source, file_name, progress)
+    while True:
+        try:
+            chunks = list(reader)
+            break
+        except EncodingChanged:
+            reader = reader.again()
     reader.raise_problems()
     return pa.concat_tables(chunks) if chunks else empty_table()
 
@@ -68,31 +75,49 @@ def _empty_raw_table():
     return pa.table({name: pa.array([], pa.string()) for name in EXTRACT_COLUMNS})
 
 
+class EncodingChanged(Exception):  # noqa: N818 - a signal, not an error
+    """A file read as UTF-8 has a byte that is not: it is read again from its start as Windows-1252."""
+
+
+UNDECODABLE = "caractère illisible : le fichier n'est ni en UTF-8 ni en Windows-1252 (encodage non reconnu)."
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # portal.spreadsheets refuses them in a text file
+HEAD_BYTES = 1 << 16
+
+
 class ChunkReader:
     """The file checked (size, type, header, encoding), then read and cleaned a block of lines at a time.
 
-    Iterating yields the cleaned Arrow table of each block without problems; the problems of the others are
-    kept (50 at most) and `raise_problems` raises them once the file has been read to its end. Reading by
-    blocks lets the COPY of one block run on the server while the next is cleaned, and bounds the memory.
+    `source` is the file's bytes or a binary file open for reading (a stored extract is read from its file, never
+    held whole: the memory used does not grow with the file). Iterating yields the cleaned Arrow table of each
+    block without problems; the problems of the others are kept (50 at most) and `raise_problems` raises them
+    once the file has been read to its end. Reading by blocks lets the COPY of one block run on the server while
+    the next is cleaned, and bounds the memory.
+
+    A file is read as UTF-8 unless its first 64 KB say otherwise; a byte further on that is not UTF-8 raises
+    `EncodingChanged` (the caller drops what it stored and reads it all again from `again()`, as Windows-1252).
     """
 
     BLOCK_BYTES = conf.get("STATS_EXTRACT_BLOCK_BYTES")
 
-    def __init__(self, data: bytes, file_name: str, progress: Progress | None = None):
-        # No whole-file copy here (strip, split): a million-line extract weighs some 80 MB.
-        end = len(data)
-        while end and data[end - 1] in b"\r\n\t ":
-            end -= 1
+    def __init__(self, source, file_name: str, progress: Progress | None = None, encoding: str | None = None):
+        if isinstance(source, bytes | bytearray | memoryview):
+            source = io.BytesIO(source)
+        self.handle, self.file_name = source, file_name
+        size = source.seek(0, io.SEEK_END)
+        end = _content_end(source, size)
+        source.seek(0)
         if end == 0:
             raise FileRejected("Le fichier est vide.")
-        if len(data) > MAX_EXTRACT_BYTES:
+        if size > MAX_EXTRACT_BYTES:
             raise FileRejected("Le fichier dépasse la taille autorisée pour un extrait national.")
-        if data[:4] == b"PK\x03\x04" or not file_name.lower().endswith((".csv", ".txt")):
+        head = source.read(HEAD_BYTES)
+        source.seek(0)
+        if head[:4] == b"PK\x03\x04" or not file_name.lower().endswith((".csv", ".txt")):
             raise FileRejected("Un extrait national se dépose au format CSV (séparateur point-virgule).")
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-            decode_text(data[:4096])  # raises the French encoding error
-        newline = data.find(b"\n", 0, end)
-        first_line = data[: newline if newline >= 0 else end].decode("utf-8", errors="replace").lstrip("\ufeff")
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
+            decode_text(head[:4096])  # raises the French encoding error
+        newline = head.find(b"\n", 0, end)
+        first_line = head[: newline if newline >= 0 else end].decode("utf-8", errors="replace").lstrip("\ufeff")
         first_line = first_line.strip()
         self.delimiter = ";" if ";" in first_line else ","
         header = [name.strip().lower() for name in first_line.split(self.delimiter)]
@@ -103,33 +128,41 @@ class ChunkReader:
                     line=1,
                 )
             )
-        blank = _BLANK_LINE.search(data, 0, end)
-        if blank:
-            line = data.count(b"\n", 0, blank.start()) + 2
-            raise FileRejected(Problem("ligne vide au milieu du fichier.", line=line))
-        buffer = pa.py_buffer(data).slice(0, end)
-        # UTF-8 (with or without BOM) is checked by Arrow on the bytes, without decoding them; anything else
-        # is decoded once in Python to tell Windows-1252 from an unreadable file (line of the first bad byte).
-        try:
-            offsets = pa.array([0, end], pa.int64()).buffers()[1]
-            pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, buffer]).validate(full=True)
-            self.encoding = "utf8"
-        except pa.ArrowInvalid:
-            self.encoding = decode_text(data)[1]
-        self.data, self.buffer = data, buffer
-        self.lines = data.count(b"\n", 0, end)
+        self.bom = head.startswith(b"\xef\xbb\xbf")
+        if encoding is None:
+            # UTF-8 (with or without BOM) is checked by Arrow on the bytes, without decoding them; a file whose
+            # first 64 KB are not UTF-8 is read as Windows-1252 (its bad bytes located line by line if it is not).
+            whole = head[: end if len(head) >= end else head.rfind(b"\n") + 1]
+            encoding = "utf8" if self.bom or _is_utf8(whole) else "cp1252"
+        self.encoding, self.end = encoding, end
         self.problems: list[Problem] = []
+        self.refusal: Problem | None = None
+        self._lock = threading.Lock()
         self.rows = 0
         self.progress = progress
+        self.source: _Source | None = None
+
+    def again(self) -> ChunkReader:
+        """The same file read again from its start as Windows-1252 (after `EncodingChanged`)."""
+        return ChunkReader(self.handle, self.file_name, self.progress, encoding="cp1252")
 
     def __iter__(self):
+        """The cleaned blocks in order, each once read and cleaned (one thread; `CopyFeed` cleans in two)."""
+        for first_line, batch in self.batches():
+            cleaned = self.clean(batch, first_line)
+            if cleaned is not None and not self.problems:
+                yield cleaned
 
+    def batches(self):
+        """The file's blocks of lines as read, with the file line of each block's first: (line, batch)."""
         reader = None
+        self.handle.seek(0)
+        self.source = source = _Source(self.handle, self.end, self.encoding == "cp1252")
         while True:
             try:
                 if reader is None:
                     reader = pacsv.open_csv(
-                        pa.BufferReader(self.buffer),
+                        pa.PythonFile(source, mode="r"),
                         read_options=pacsv.ReadOptions(
                             column_names=EXTRACT_COLUMNS,
                             skip_rows=1,
@@ -143,35 +176,138 @@ class ChunkReader:
                     )
                 batch = reader.read_next_batch()
             except StopIteration:
+                break
+            except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+                if source.problem is not None:
+                    break
+                if self.encoding == "utf8" and "UTF8" in str(error):
+                    if not self.bom:
+                        raise EncodingChanged() from None
+                    self._add([_encoding_problem(self.handle, "utf-8")])
+                    return
+                if isinstance(error, UnicodeDecodeError):
+                    self._add([_encoding_problem(self.handle, "cp1252")])
+                    return
+                self._add(_locate_shape_errors(self.handle, self.delimiter, self.encoding))
                 return
-            except pa.ArrowInvalid:
-                problems = _locate_shape_errors(self.data, self.delimiter, self.encoding)
-                self.problems = (self.problems + problems)[:MAX_ERRORS]
-                return
+            if source.problem is not None:
+                break
             if batch.num_rows == 0:
                 continue
-            try:
-                cleaned = _clean(pa.Table.from_batches([batch]), first_line=self.rows + 2)
-            except FileRejected as error:
-                self.problems = (self.problems + error.problems)[:MAX_ERRORS]
-                cleaned = None
+            first_line = self.rows + 2
             self.rows += batch.num_rows
-            if self.progress and self.lines:
-                self.progress(5 + 90 * self.rows // self.lines, "Lecture et contrôle des lignes")
-            if cleaned is not None and not self.problems:
-                yield cleaned
+            if self.progress:
+                self.progress(5 + 90 * source.position // self.end, "Lecture et contrôle des lignes")
+            yield first_line, batch
+        if source.problem is not None:
+            # A blank line or a control character: the file is refused for it, whatever the lines before it held.
+            self.refusal = source.problem
+            self._add([source.problem])
+
+    def clean(self, batch, first_line: int):
+        """A block's cleaned table, or None with its problems kept (callable from several threads at once)."""
+        try:
+            return _clean(pa.Table.from_batches([batch]), first_line=first_line)
+        except FileRejected as error:
+            self._add(error.problems)
+            return None
+
+    def _add(self, problems: list[Problem]) -> None:
+        with self._lock:
+            problems = self.problems + problems
+            problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
+            self.problems = problems[:MAX_ERRORS]
 
     def raise_problems(self) -> None:
+        if self.refusal is not None:
+            raise FileRejected([self.refusal])
         if self.problems:
-            self.problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
             raise FileRejected(self.problems[:MAX_ERRORS])
 
 
-def _locate_shape_errors(data: bytes, delimiter: str, encoding: str = "utf-8") -> list[Problem]:
+def _content_end(handle, size: int) -> int:
+    """Where the file's content ends: trailing blank lines and spaces left out, read from the end by 64 KB."""
+    end = size
+    while end:
+        start = max(0, end - HEAD_BYTES)
+        handle.seek(start)
+        kept = len(handle.read(end - start).rstrip(b"\r\n\t "))
+        if kept:
+            return start + kept
+        end = start
+    return 0
+
+
+def _is_utf8(data: bytes) -> bool:
+    buffer = pa.py_buffer(data)
+    try:
+        offsets = pa.array([0, len(data)], pa.int64()).buffers()[1]
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, buffer]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+class _Source(io.RawIOBase):
+    """The file as Arrow reads it, up to the end of its content: blank lines (and, in a Windows-1252 file, control
+    characters) found on the way stop it, with their line in `problem`; `position` says how far it has been read.
+    """
+
+    def __init__(self, handle, end: int, windows_1252: bool):
+        self.handle, self.end, self.windows_1252 = handle, end, windows_1252
+        self.position = 0
+        self.newlines = 0  # newlines before `position`
+        self.problem: Problem | None = None
+        self._tail = b""  # what follows the last newline read, when it is only blanks (a blank line across reads)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self.problem is not None or self.position >= self.end:
+            return b""
+        wanted = self.end - self.position if size is None or size < 0 else min(size, self.end - self.position)
+        data = self.handle.read(wanted)
+        if not data:
+            return b""
+        window = self._tail + data
+        blank = _BLANK_LINE.search(window)
+        if blank:
+            line = self.newlines - self._tail.count(b"\n") + window.count(b"\n", 0, blank.start()) + 2
+            self.problem = Problem("ligne vide au milieu du fichier.", line=line)
+            return b""
+        if self.windows_1252:
+            control = _CONTROL_BYTES.search(data)
+            if control:
+                line = self.newlines + data.count(b"\n", 0, control.start()) + 1
+                message = f"caractère de contrôle (U+{data[control.start()]:04X}) : ce n'est pas un fichier texte."
+                self.problem = Problem(message, line=line)
+                return b""
+        last = window.rfind(b"\n")
+        tail = window[last:] if last >= 0 else window
+        self._tail = tail if len(tail) < 256 and not tail.strip(b"\n\r\t ") else b""
+        self.newlines += data.count(b"\n")
+        self.position += len(data)
+        return data
+
+
+def _encoding_problem(handle, encoding: str) -> Problem:
+    """The first line that is not in the file's encoding (read line by line: only once the fast reader refused it)."""
+    handle.seek(0)
+    for number, line in enumerate(handle, start=1):
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError:
+            return Problem(UNDECODABLE, line=number)
+    return Problem(UNDECODABLE)  # the reader refused it: never accept a file for want of a line to name
+
+
+def _locate_shape_errors(handle, delimiter: str, encoding: str = "utf8") -> list[Problem]:
     """Which lines have too many or too few cells (only run when the fast reader has refused the file)."""
     problems = []
-    text = data.decode(encoding, errors="replace")
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    handle.seek(0)
+    codec = "utf-8-sig" if encoding == "utf8" else encoding
+    reader = csv.reader(codecs.iterdecode(handle, codec, errors="replace"), delimiter=delimiter)
     for cells in reader:
         if len(cells) != len(EXTRACT_COLUMNS):
             problems.append(Problem(f"{len(cells)} cellules au lieu de {len(EXTRACT_COLUMNS)}.", line=reader.line_num))
@@ -267,22 +403,29 @@ def _clean(table, first_line: int = 2):
 def _amounts_fast(raw):
     """French amounts as floats (empty cells missing) when every cell is one, else None (`_amounts_checked`).
 
-    Only the thousands separators the column holds are removed (looking for one costs a fifth of removing it).
+    Only the thousands separators the column holds are removed; whether it holds one is looked up in the
+    column's bytes (a search of a few megabytes, where a replacement copies the column).
     """
-
+    data = b"".join(chunk.buffers()[2].to_pybytes() for chunk in _chunks(raw) if chunk.buffers()[2] is not None)
+    if b"e" in data or b"E" in data:
+        return None  # an exponent, which the cast would read: the strict pattern decides
     text = pc.replace_substring(raw, ",", ".")
     for space in THOUSANDS_SPACES:
-        if pc.any(pc.match_substring(text, space)).as_py():
+        if space.encode() in data:
             text = pc.replace_substring(text, space, "")
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     try:
         numbers = pc.cast(text, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    # The cast reads "nan", "inf" and exponents too: refuse the file to the checked path then.
+    # The cast reads "nan" and "inf" too: refuse the file to the checked path then.
     if pc.all(pc.is_finite(numbers)).as_py() is False:
         return None
     return numbers
+
+
+def _chunks(column) -> list:
+    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]
 
 
 def _amounts_checked(raw, column: str, report):

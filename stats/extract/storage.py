@@ -1,27 +1,24 @@
-"""Storage of an extract's lines: PostgreSQL COPY fed by a thread while the file is read, bulk_create elsewhere.
+"""Storage of an extract's lines: PostgreSQL binary COPY fed by two threads while the file is read, bulk_create
+elsewhere.
 
 The lines of one extract are written in one transaction (the caller's): a failed or interrupted import leaves
-none. On PostgreSQL, a thread reads and cleans the next block of lines and writes it as CSV while the server
-loads the previous one, so that the end-to-end time is about the longer of the two rather than their sum.
+none. On PostgreSQL one thread reads and cleans the blocks of lines, a second lays each cleaned block out in
+COPY's binary format (`binary.copy_rows`), and the server loads the previous block meanwhile: the client's
+work runs on the second core, beside the server's, and the server converts nothing from text.
 """
 
 from __future__ import annotations
 
-import io
 import queue
 import threading
 from decimal import Decimal
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
-from django.db import connection
+from django.db import connection, transaction
 
 from ..models import ExtractLine, NationalExtract
-from .reading import ChunkReader, Progress, as_arrow, empty_table, extract_periods
-
-COPY_ROWS_PER_CHUNK = 50_000
-
+from .binary import COLUMNS, HEADER, TRAILER, copy_rows
+from .reading import ChunkReader, EncodingChanged, Progress, as_arrow, empty_table, extract_periods
 
 BRIN_INDEX = "statistics_extractline_lookup"  # migration 0003
 
@@ -34,102 +31,146 @@ def extract_store(extract: NationalExtract, frame) -> int:
     table = as_arrow(frame)
     ExtractLine.objects.filter(extract=extract).delete()
     if connection.vendor == "postgresql":
-        _copy_lines(extract, table)
+        _copy([HEADER, copy_rows(_sorted_for_brin(table), extract.pk).to_pybytes(), TRAILER])
     else:
         _bulk_create_lines(extract, table)
     return table.num_rows
 
 
-def extract_import(extract: NationalExtract, data: bytes, file_name: str, progress: Progress | None = None):
+def extract_import(extract: NationalExtract, source, file_name: str, progress: Progress | None = None):
     """Read, check and store the lines of an extract, inside the caller's transaction: (count, periods).
 
-    On PostgreSQL the COPY is fed while the file is read: a thread reads and cleans the next block of lines
-    and writes it as CSV while the server loads the previous one, so that the end-to-end time is about the
-    longer of the two rather than their sum. A bad line stops the feeding; the rest of the file is still
-    checked (to report up to 50 problems) and FileRejected rolls the whole transaction back. Elsewhere the
-    cleaned table is stored with bulk_create.
+    `source`: the file's bytes or a binary file open for reading (read a block at a time, never whole). On
+    PostgreSQL the COPY is fed while the file is read (`CopyFeed`). A bad line stops the feeding; the rest of
+    the file is still checked (to report up to 50 problems) and FileRejected rolls the whole transaction back.
+    A file found not to be UTF-8 after its first 64 KB is read again as Windows-1252, what was stored of it
+    dropped with its savepoint. Elsewhere the cleaned table is stored with bulk_create.
     """
-    reader = ChunkReader(data, file_name, progress)
-    if connection.vendor != "postgresql":
-        chunks = list(reader)
-        reader.raise_problems()
-        table = pa.concat_tables(chunks) if chunks else empty_table()
-        return extract_store(extract, table), extract_periods(table)
+    reader = ChunkReader(source, file_name, progress)
+    while True:
+        try:
+            with transaction.atomic():
+                if connection.vendor != "postgresql":
+                    chunks = list(reader)
+                    reader.raise_problems()
+                    table = pa.concat_tables(chunks) if chunks else empty_table()
+                    return extract_store(extract, table), extract_periods(table)
+                return _copy_import(extract, reader)
+        except EncodingChanged:
+            reader = reader.again()
+
+
+def _copy_import(extract: NationalExtract, reader: ChunkReader):
     ExtractLine.objects.filter(extract=extract).delete()
-    stream = CopyFeed(reader, extract.pk)
-    stream.start()
+    feed = CopyFeed(reader, extract.pk)
+    feed.start()
     try:
-        _copy(stream, stream.columns)
+        _copy(feed)
     finally:
-        stream.join()
-    if stream.error is not None:
-        raise stream.error
+        feed.stop()
+    if feed.error is not None:
+        raise feed.error
     reader.raise_problems()
-    return reader.rows, sorted(stream.periods)
+    return reader.rows, sorted(feed.periods)
 
 
-class CopyFeed(io.RawIOBase):
-    """A file for psycopg2's copy_expert whose bytes a thread writes (CSV of the cleaned blocks, in order)."""
+class CopyFeed:
+    """A file for psycopg2's copy_expert whose blocks three threads prepare: one reads the file's blocks of lines in
+    order, two others clean them and lay them out in COPY's binary format, a block each at a time. `read` hands
+    the blocks over whole and in the file's order; at most `AHEAD` blocks are read and not yet sent (the memory
+    stays a few blocks whatever the file's size)."""
 
-    COLUMNS = ["extract_id", "line", "period_start", "period_end", "territory", "poste", "regime"]
-    COLUMNS += ["amount", "amount_n_1"]
+    WORKERS = 2
+    AHEAD = 4
 
     def __init__(self, reader: ChunkReader, extract_id: int):
         self.reader, self.extract_id = reader, extract_id
-        self.columns = self.COLUMNS
         self.periods: set[tuple[str, str]] = set()
         self.error: BaseException | None = None
-        self._queue: queue.Queue = queue.Queue(maxsize=4)
-        self._chunk = memoryview(b"")
-        self._offset = 0
-        self._thread = None
+        self._work: queue.Queue = queue.Queue()
+        self._ready: dict[int, bytes] = {}
+        self._blocks: int | None = None  # how many, once the file is read
+        self._sent = 0
+        self._room = threading.Semaphore(self.AHEAD)
+        self._changed = threading.Condition()
+        self._threads: list[threading.Thread] = []
+        self._started = self._ended = False
+        self._stopping = threading.Event()
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._produce, name="extract-copy-feed", daemon=True)
-        self._thread.start()
+        targets = [(self._read, "extract-read")] + [(self._prepare, f"extract-clean-{n}") for n in range(self.WORKERS)]
+        for target, name in targets:
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
-    def join(self) -> None:
-        # Unblock the thread if the COPY stopped reading (server error), then wait for it.
-        while self._thread is not None and self._thread.is_alive():
-            try:
-                self._queue.get(timeout=0.1)
-            except Exception:  # noqa: S110 - queue.Empty: the thread is finishing
-                pass
+    def stop(self) -> None:
+        """Wait for the threads (unblocked if the COPY stopped reading: a server error)."""
+        self._stopping.set()
+        with self._changed:
+            self._changed.notify_all()
+        for _ in range(self.AHEAD):
+            self._room.release()
+        for thread in self._threads:
+            thread.join()
 
-    def _produce(self) -> None:
+    def _failed(self) -> bool:
+        return bool(self.reader.problems) or self.error is not None or self._stopping.is_set()
+
+    def _read(self) -> None:
+        count = 0
         try:
-            for table in self.reader:
-                if self.reader.problems:
-                    continue  # keep checking the file, store nothing more
-                self.periods.update(extract_periods(table))
-                table = _sorted_for_brin(table)
-                table = table.add_column(0, "extract_id", pa.array(np.full(table.num_rows, self.extract_id)))
-                for batch in table.select(self.columns).to_batches(max_chunksize=COPY_ROWS_PER_CHUNK):
-                    sink = io.BytesIO()
-                    pacsv.write_csv(batch, sink, write_options=pacsv.WriteOptions(include_header=False))
-                    self._queue.put(sink.getbuffer())
+            for first_line, batch in self.reader.batches():
+                self._room.acquire()
+                if self._stopping.is_set():
+                    break
+                self._work.put((count, first_line, batch))
+                count += 1
         except BaseException as error:  # re-raised by extract_import, in the caller's thread
             self.error = error
         finally:
-            self._queue.put(None)
+            with self._changed:
+                self._blocks = count
+                self._changed.notify_all()
+            for _ in range(self.WORKERS):
+                self._work.put(None)
             # The progress is saved from this thread, on its own connection (so it shows while the COPY runs).
             connection.close()
 
-    def readable(self) -> bool:
-        return True
+    def _prepare(self) -> None:
+        while (item := self._work.get()) is not None:
+            index, first_line, batch = item
+            block = b""
+            try:
+                # Once a problem is found, the rest of the file is still checked (to report up to 50) but not sent.
+                table = self.reader.clean(batch, first_line)
+                if table is not None and not self._failed():
+                    with self._changed:
+                        self.periods.update(extract_periods(table))
+                    block = copy_rows(_sorted_for_brin(table), self.extract_id).to_pybytes()
+            except BaseException as error:
+                self.error = error
+            with self._changed:
+                self._ready[index] = block
+                self._changed.notify_all()
 
     def read(self, size: int = -1) -> bytes:
-        while self._offset >= len(self._chunk):
-            chunk = self._queue.get()
-            if chunk is None:
-                return b""
-            if self.reader.problems or self.error is not None:
-                continue  # drain: nothing more is sent once a problem is found
-            self._chunk, self._offset = chunk, 0
-        end = len(self._chunk) if size is None or size < 0 else self._offset + size
-        data = bytes(self._chunk[self._offset : end])
-        self._offset += len(data)
-        return data
+        if not self._started:
+            self._started = True
+            return HEADER
+        while not self._ended:
+            with self._changed:
+                while self._sent not in self._ready and self._sent != self._blocks and not self._stopping.is_set():
+                    self._changed.wait()
+                block = self._ready.pop(self._sent, None)
+            if block is None:
+                self._ended = True
+                return TRAILER
+            self._sent += 1
+            self._room.release()
+            if block and not self._failed():
+                return block
+        return b""
 
 
 def _sorted_for_brin(table):
@@ -141,8 +182,19 @@ def _sorted_for_brin(table):
 COPY_READ_BYTES = 1 << 20
 
 
-def _copy(stream, columns: list[str]) -> None:
-    sql = f"COPY {ExtractLine._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '')"
+class _Blocks:
+    def __init__(self, blocks):
+        self.blocks = iter(blocks)
+
+    def read(self, size: int = -1) -> bytes:
+        return next(self.blocks, b"")
+
+
+def _copy(stream) -> None:
+    """COPY the stream's binary data into the lines' table (its `read` may give more than asked: whole blocks)."""
+    if isinstance(stream, list):
+        stream = _Blocks(stream)
+    sql = f"COPY {ExtractLine._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT binary)"
     with connection.cursor() as cursor:
         # The read size goes by position: with DEBUG on, Django's CursorDebugWrapper.copy_expert(sql, file, *args)
         # takes no keyword and passes the rest on to psycopg2's copy_expert(sql, file, size).
@@ -158,16 +210,6 @@ def extract_summarise() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [BRIN_INDEX])
-
-
-def _copy_lines(extract: NationalExtract, table) -> None:
-    """COPY an already cleaned table (the benchmark's storage stage; imports use `extract_import`)."""
-    table = _sorted_for_brin(table)
-    table = table.add_column(0, "extract_id", pa.array(np.full(table.num_rows, extract.pk, dtype=np.int64)))
-    sink = io.BytesIO()
-    pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(include_header=False))
-    sink.seek(0)
-    _copy(sink, table.column_names)
 
 
 def _bulk_create_lines(extract: NationalExtract, table) -> None:
