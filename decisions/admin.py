@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from commissions.composition.admin_filters import commission_filter
+
 from . import content, services
 from .models import (
     FROZEN_MESSAGE,
@@ -180,7 +182,10 @@ class RddForm(forms.ModelForm):
 class RddAdmin(admin.ModelAdmin):
     form = RddForm
     list_display = ["__str__", "version", "status", "submitted_at", "approved_at", "transmitted_at", "validated_on"]
-    list_filter = ["status", "meeting__commission"]
+    list_filter = ["status", commission_filter("meeting__commission")]
+    # What each row's name states (its commission, the meeting's date), in the query of the page.
+    list_select_related = ["meeting__commission"]
+    show_full_result_count = False
     search_fields = ["meeting__commission__name"]
     readonly_fields = [
         "version",
@@ -261,7 +266,12 @@ class DecisionInline(DraftOnlyInline):
 @admin.register(ItemRecord)
 class ItemRecordAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "rdd"]
-    list_filter = ["rdd__meeting__commission"]
+    list_filter = [commission_filter("rdd__meeting__commission")]
+    list_select_related = ["rdd__meeting__commission"]
+    # The newest first by the primary key's index; the model's order (by RDD, then by the RDD's meeting date)
+    # joined and sorted every record of the country at each page. The same for the other content changelists.
+    ordering = ["-pk"]
+    show_full_result_count = False
     fields = ["rdd", "position", "number", "title", "speaker", "summary"]
     inlines = [DecisionInline]
 
@@ -269,20 +279,29 @@ class ItemRecordAdmin(DraftOnlyMixin, admin.ModelAdmin):
 @admin.register(Commitment)
 class CommitmentAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "carried_by", "rdd"]
-    list_filter = ["carried_by", "rdd__meeting__commission"]
+    list_filter = ["carried_by", commission_filter("rdd__meeting__commission")]
+    list_select_related = ["rdd__meeting__commission"]
+    ordering = ["-pk"]
+    show_full_result_count = False
     fields = ["rdd", "position", "text", "carried_by"]
 
 
 @admin.register(CommitmentUpdate)
 class CommitmentUpdateAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "commitment", "rdd", "closes"]
+    list_select_related = ["commitment", "rdd__meeting__commission"]
+    ordering = ["-pk"]
+    show_full_result_count = False
     fields = ["commitment", "rdd", "date", "status", "note", "closes"]
 
 
 @admin.register(Question)
 class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "out_of_scope", "post_commission", "rdd"]
-    list_filter = ["out_of_scope", "post_commission", "rdd__meeting__commission"]
+    list_filter = ["out_of_scope", "post_commission", commission_filter("rdd__meeting__commission")]
+    list_select_related = ["rdd__meeting__commission"]
+    ordering = ["-pk"]
+    show_full_result_count = False
     fields = ["rdd", "position", "text", "answer", "out_of_scope", "post_commission"]
 
 
@@ -300,6 +319,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Approval)
 class ApprovalAdmin(ReadOnlyAdmin):
     list_display = ["rdd", "section", "person", "approved_on"]
+    list_select_related = ["rdd__meeting__commission", "person"]
+    ordering = ["-pk"]
+    show_full_result_count = False
 
 
 @admin.register(TrailEntry)
@@ -307,8 +329,13 @@ class TrailEntryAdmin(ReadOnlyAdmin):
     list_display = ["rdd", "sequence", "action", "user_label", "at", trail_address]
     list_filter = ["action"]
     list_select_related = ["rdd__meeting__commission", "access"]
+    ordering = ["-pk"]
+    show_full_result_count = False
 
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["event", "email", "sent_at", "rdd"]
+    list_select_related = ["rdd__meeting__commission"]
+    ordering = ["-pk"]
+    show_full_result_count = False

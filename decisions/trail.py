@@ -511,7 +511,10 @@ def parts_of(rdds: list[Rdd]) -> dict[int, _Parts]:
 
     records = grouped(ItemRecord.objects.filter(rdd_id__in=ids), lambda row: (row.position, row.pk))
     decisions: dict[int, list] = {}
-    for decision in Decision.objects.filter(item_record__rdd_id__in=ids).order_by():
+    # By the records' ids (the index of the decisions' foreign key): a join on the records' RDD made PostgreSQL scan
+    # every decision of the country at each batch.
+    record_ids = [record.pk for rows in records.values() for record in rows]
+    for decision in Decision.objects.filter(item_record_id__in=record_ids).order_by():
         decisions.setdefault(decision.item_record_id, []).append(decision)
     commitments = grouped(Commitment.objects.filter(rdd_id__in=ids), lambda row: (row.position, row.pk))
     updates = grouped(

@@ -1,10 +1,24 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import smart_split, unescape_string_literal
 
-from .models import Commission, CompositionChange, Mandate, PresidencyDesignation, Seat, Section, SectionPresidency
+from members.models import Organisation, Person
+
+from .admin_filters import commission_filter
+from .models import (
+    Commission,
+    CompositionChange,
+    Mandate,
+    PresidencyDesignation,
+    Seat,
+    Section,
+    SectionPresidency,
+)
 from .services import sections_ensure
 
+# What a search on a person matches: the columns indexed by trigrams on PostgreSQL (members' migration 0002).
 PERSON_SEARCH = ("person__last_name", "person__first_name", "person__email")
 
 
@@ -107,7 +121,7 @@ class MandateInline(admin.TabularInline):
 @admin.register(Seat)
 class SeatAdmin(admin.ModelAdmin):
     list_display = ("organisation", "section", "position", "opened_on", "closed_on")
-    list_filter = ("section__kind", "section__commission")
+    list_filter = ("section__kind", commission_filter("section__commission"))
     list_select_related = ("organisation", "section__commission")
     search_fields = ("organisation__acronym", "organisation__name", "section__commission__name")
     autocomplete_fields = ("section", "organisation")
@@ -117,11 +131,45 @@ class SeatAdmin(admin.ModelAdmin):
 @admin.register(Mandate)
 class MandateAdmin(admin.ModelAdmin):
     list_display = ("person", "role", "organisation", "section_kind", "commission", "start", "end")
-    list_filter = ("role", "seat__section__kind", "seat__section__commission")
+    list_filter = ("role", "seat__section__kind", commission_filter("seat__section__commission"))
     list_select_related = ("person", "seat__organisation", "seat__section__commission")
+    # The newest first, as an index serves them on PostgreSQL, instead of the model's order by
+    # commission name, section and seat, which sorted every mandate of the country at each page.
+    ordering = ("-start", "-pk")
+    show_full_result_count = False
+    # A person's name or address, or an organisation: see get_search_results.
     search_fields = (*PERSON_SEARCH, "seat__organisation__acronym", "seat__organisation__name")
     date_hierarchy = "start"
     autocomplete_fields = ("seat", "person", "opened_by", "closed_by")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word in a person's name or address, or in an organisation's acronym or name: the mandates of the
+        matching persons and those of the matching organisations' seats, as a UNION of two index lookups. The
+        admin's own search (an OR across the joined tables) scanned every mandate of the country at each search."""
+        words = [
+            unescape_string_literal(word) if word[:1] in "\"'" and len(word) > 1 and word[0] == word[-1] else word
+            for word in smart_split(search_term)
+        ]
+        words = [word for word in words if word.strip()]
+        if not words:
+            return queryset, False
+        for word in words:
+            persons = Person.objects.filter(
+                Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(email__icontains=word)
+            )
+            organisations = Organisation.objects.filter(Q(acronym__icontains=word) | Q(name__icontains=word))
+            matching = (
+                Mandate.objects.filter(person__in=persons.order_by().values("pk"))
+                .order_by()
+                .values("pk")
+                .union(
+                    Mandate.objects.filter(seat__organisation__in=organisations.order_by().values("pk"))
+                    .order_by()
+                    .values("pk")
+                )
+            )
+            queryset = queryset.filter(pk__in=matching)
+        return queryset, False
 
     @admin.display(description="organisation", ordering="seat__organisation__acronym")
     def organisation(self, mandate: Mandate):
@@ -139,7 +187,7 @@ class MandateAdmin(admin.ModelAdmin):
 @admin.register(SectionPresidency)
 class SectionPresidencyAdmin(admin.ModelAdmin):
     list_display = ("person", "section", "start", "end")
-    list_filter = ("section__kind", "section__commission")
+    list_filter = ("section__kind", commission_filter("section__commission"))
     list_select_related = ("person", "section__commission")
     search_fields = (*PERSON_SEARCH, "section__commission__name")
     date_hierarchy = "start"
@@ -149,7 +197,7 @@ class SectionPresidencyAdmin(admin.ModelAdmin):
 @admin.register(PresidencyDesignation)
 class PresidencyDesignationAdmin(admin.ModelAdmin):
     list_display = ("commission", "year", "president", "president_section", "vice_president", "designated_on")
-    list_filter = ("commission", "president_section")
+    list_filter = (commission_filter("commission"), "president_section")
     list_select_related = ("commission", "president", "vice_president")
     search_fields = ("commission__name", "president__last_name", "vice_president__last_name", "note")
     autocomplete_fields = ("president", "vice_president")
@@ -158,7 +206,7 @@ class PresidencyDesignationAdmin(admin.ModelAdmin):
 @admin.register(CompositionChange)
 class CompositionChangeAdmin(admin.ModelAdmin):
     list_display = ("description", "commission", "effective_on", "approved_on", "created_by")
-    list_filter = ("commission",)
+    list_filter = (commission_filter("commission"),)
     list_select_related = ("commission", "created_by")
     search_fields = ("description", "commission__name")
     date_hierarchy = "effective_on"

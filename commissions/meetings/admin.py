@@ -9,6 +9,7 @@ too, through the same `sanitize_html`.
 from django.contrib import admin
 from django.db import models
 
+from commissions.composition.admin_filters import commission_filter
 from portal.sanitize import sanitize_html
 
 from . import lifecycle
@@ -21,6 +22,7 @@ from .models import (
     ConvocationDelivery,
     Meeting,
     QuorumRule,
+    format_number,
 )
 
 
@@ -67,7 +69,7 @@ class AttendanceInline(LockedByRecord, admin.TabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ("date", "start_time", "commission", "kind", "status", "presided_by")
-    list_filter = ("status", "kind", "commission")
+    list_filter = ("status", "kind", commission_filter("commission"))
     search_fields = ("commission__name", "title", "place")
     date_hierarchy = "date"
     autocomplete_fields = ("presided_by",)
@@ -93,15 +95,44 @@ class AgendaAttachmentInline(admin.TabularInline):
     extra = 0
 
 
+def _number_items(items) -> None:
+    """The numbers of these items (01, 1.2, 1.2.1), from one query on the agendas of their meetings: kept on each
+    item (`AgendaItem.number` reads it) so that none is computed by counting its siblings."""
+    rows = AgendaItem.objects.filter(meeting_id__in={item.meeting_id for item in items}).order_by("position", "pk")
+    by_parent: dict[tuple[int, int | None], list[int]] = {}
+    parent_of: dict[int, int | None] = {}
+    for pk, meeting_id, parent_id in rows.values_list("pk", "meeting_id", "parent_id"):
+        by_parent.setdefault((meeting_id, parent_id), []).append(pk)
+        parent_of[pk] = parent_id
+    rank = {pk: index for siblings in by_parent.values() for index, pk in enumerate(siblings, start=1)}
+    for item in items:
+        ranks, pk = [], item.pk
+        while pk is not None:
+            ranks.append(rank[pk])
+            pk = parent_of[pk]
+        item._number = format_number(list(reversed(ranks)))
+
+
 @admin.register(AgendaItem)
 class AgendaItemAdmin(LockedByRecord, admin.ModelAdmin):
+    # Each row's number (`__str__`, also the label of its checkbox) computed for the whole page at once
+    # (`get_changelist_instance`), not by counting each item's earlier siblings, a query per row and per level.
     list_display = ("__str__", "meeting", "speaker")
-    list_filter = ("speaker", "meeting__commission")
-    search_fields = ("title", "meeting__commission__name")
+    list_filter = ("speaker", commission_filter("meeting__commission"))
+    # The newest first by the primary key's index, instead of the model's order by meeting (a join and a sort of
+    # every item of the country at each page).
+    ordering = ("-pk",)
+    show_full_result_count = False
+    search_fields = ("title",)  # a trigram index on PostgreSQL
     fields = ("meeting", "parent", "level", "position", "title", "speaker", "content")
     readonly_fields = ("meeting", "parent", "level", "position")
     inlines = [AgendaAttachmentInline]
-    list_select_related = ("meeting__commission", "parent")
+    list_select_related = ("meeting__commission",)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        _number_items(changelist.result_list)
+        return changelist
 
     def has_add_permission(self, request) -> bool:
         # Items are added from the meeting page, where the position and level are computed.
@@ -115,7 +146,8 @@ class AgendaItemAdmin(LockedByRecord, admin.ModelAdmin):
 @admin.register(ContentBlock)
 class ContentBlockAdmin(admin.ModelAdmin):
     list_display = ("title", "commission", "updated_at")
-    list_filter = ("commission",)
+    list_filter = (commission_filter("commission"),)
+    list_select_related = ("commission",)
     search_fields = ("title", "content")
 
     def save_model(self, request, obj, form, change):
@@ -127,12 +159,14 @@ class ContentBlockAdmin(admin.ModelAdmin):
 class QuorumRuleAdmin(admin.ModelAdmin):
     list_display = ("commission", "section_kind", "minimum_present", "note")
     list_filter = ("section_kind",)
+    list_select_related = ("commission",)
     search_fields = ("commission__name",)
 
 
 @admin.register(ConvocationDelivery)
 class ConvocationDeliveryAdmin(admin.ModelAdmin):
     list_display = ("meeting", "round", "email", "sent_at")
+    list_select_related = ("meeting__commission",)
     search_fields = ("email", "meeting__commission__name")
     readonly_fields = ("meeting", "person", "round", "email", "sent_at")
 
@@ -143,6 +177,7 @@ class ConvocationDeliveryAdmin(admin.ModelAdmin):
 @admin.register(CalendarToken)
 class CalendarTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "created", "revoked")
+    list_select_related = ("user",)
     search_fields = ("user__username",)
     readonly_fields = ("user", "created")
     fields = ("user", "created", "revoked")
