@@ -1,10 +1,18 @@
 """The load benchmark's dataset on PostgreSQL: 100 commissions, 5,000 persons, 1,000 meetings, 20,000 decisions,
-500 tables, and the accounts that bench/locustfile.py logs in with.
+500 tables, and the accounts that bench/locustfile.py logs in with; BENCH_SCALE times more of each.
+
+BENCH_SCALE (default 1): 20 is every commission of France on one deployment — 2,000 commissions, 100,000 persons,
+five years of meetings (20 per commission: 40,000 meetings, 400,000 agenda items, 400,000 decisions), 400 agents
+and 400 presidents whose scopes stay those of scale 1 (an agent serves five commissions, a president presides
+the social section of five). Every RDD has its trail (keyed entries, as the portal writes them: creation,
+submission, each approval bound to the content, approval, transmission), so that `verify_trails` has real
+chains to check. The database is the one DATABASE_URL names, whose name must contain "bench".
 
 Run by bench/run_bench.sh (`make bench`) against the database portal_bench, never `portal`. Bulk inserts, in
 the order the PostgreSQL freeze triggers allow: RDD content is written while the RDDs are drafts, then the
 RDDs move forward one workflow step at a time (submitted, approvals, approved, transmitted). Idempotent:
-a database that already holds the dataset is left as it is. Writes bench/results/targets.json (what each
+a database that already holds the dataset is left as it is. Written a hundred commissions at a time (the
+memory stays that of scale 1). Writes bench/results/targets.json (what each
 account may open, and the persons' primary keys for the reference page) for the locust scenario.
 
     DJANGO_SETTINGS_MODULE=portal.settings DATABASE_URL=postgres://…/portal_bench python bench/generate.py
@@ -40,30 +48,44 @@ from commissions.composition.models import (  # noqa: E402
     SectionPresidency,
 )
 from commissions.meetings.models import AgendaItem, Meeting  # noqa: E402
-from decisions.models import Approval, CarriedBy, Commitment, Decision, ItemRecord, Question, Rdd  # noqa: E402
+from decisions import trail  # noqa: E402
+from decisions.models import (  # noqa: E402
+    Approval,
+    CarriedBy,
+    Commitment,
+    Decision,
+    ItemRecord,
+    Question,
+    Rdd,
+    TrailEntry,
+)
 from members.models import Organisation, Person  # noqa: E402
 from portal import generations  # noqa: E402
 from stats.models import StatTable  # noqa: E402
 
 PASSWORD = "bench-portail-2026"
-COMMISSIONS = 100
+SCALE = int(os.environ.get("BENCH_SCALE", "1"))
+CHUNK = 100  # commissions written at a time
+COMMISSIONS = 100 * SCALE
 SEATS_PER_SECTION = 12  # 100 × 2 × 12 seats, a titular and a substitute each: 4,800 mandates
-PERSONS = 5000
-MEETINGS_PER_COMMISSION = 10  # 1,000 meetings: 9 past sessions with an RDD, 1 upcoming
+PERSONS = 5000 * SCALE
+# Scale 1: 1,000 meetings (9 past sessions with an RDD, 1 upcoming); national: five years of four sessions.
+MEETINGS_PER_COMMISSION = 10 if SCALE == 1 else 20
 ITEMS_PER_MEETING = 10
-DECISIONS = 20000
+DECISIONS_PER_CHUNK = 20000 * (MEETINGS_PER_COMMISSION // 10)  # about two per item record
 TABLES_PER_COMMISSION = 5  # 500 tables
-AGENTS = 20  # agent01…agent20, five commissions each
-PRESIDENTS = 20  # president01…president20: the social section of five commissions each
-COMMISSIONS_PER_ACCOUNT = COMMISSIONS // AGENTS
-TARGETS = ROOT / "bench" / "results" / "targets.json"
+COMMISSIONS_PER_ACCOUNT = 5
+AGENTS = COMMISSIONS // COMMISSIONS_PER_ACCOUNT  # agent01…, five commissions each
+PRESIDENTS = COMMISSIONS // COMMISSIONS_PER_ACCOUNT  # president01…: the social section of five commissions each
+# What locust and bench/scale.py open; BENCH_TARGETS names another file (one per database of bench/scale.py).
+TARGETS = Path(os.environ.get("BENCH_TARGETS", ROOT / "bench" / "results" / "targets.json"))
 D = datetime.date
 
 
 def _check_database() -> None:
     name = settings.DATABASES["default"]["NAME"]
-    if connection.vendor != "postgresql" or name != "portal_bench":
-        sys.exit(f"generate.py writes only to the PostgreSQL database portal_bench (not {connection.vendor} {name}).")
+    if connection.vendor != "postgresql" or "bench" not in name:
+        sys.exit(f"generate.py writes only to a PostgreSQL database named *bench* (not {connection.vendor} {name}).")
 
 
 def _users() -> tuple[list, list]:
@@ -73,21 +95,23 @@ def _users() -> tuple[list, list]:
     presidents = [
         User(username=f"president{n:02}", email=f"president{n:02}@bench.example.org") for n in range(1, PRESIDENTS + 1)
     ]
-    for user in agents + presidents:
+    # The administrator of the admin's changelists (bench/scale.py).
+    admin = User(username="benchadmin", email="admin@bench.example.org", is_staff=True, is_superuser=True)
+    for user in [*agents, *presidents, admin]:
         user.password = password
-    User.objects.bulk_create(agents + presidents)
+    User.objects.bulk_create([*agents, *presidents, admin])
     return list(User.objects.filter(username__startswith="agent").order_by("username")), list(
         User.objects.filter(username__startswith="president").order_by("username")
     )
 
 
 def _past_day(rank: int) -> datetime.date:
-    return D(2024, 1, 15) + datetime.timedelta(days=75 * rank)
+    if SCALE == 1:
+        return D(2024, 1, 15) + datetime.timedelta(days=75 * rank)
+    return D(2022, 1, 15) + datetime.timedelta(days=91 * rank)  # five years, a session a quarter
 
 
 def _generate() -> None:
-    now = timezone.now()
-    today = timezone.localdate()
     agents, president_users = _users()
 
     organisations = Organisation.objects.bulk_create(
@@ -95,21 +119,24 @@ def _generate() -> None:
         for n in range(200)
     )
     persons = Person.objects.bulk_create(
-        Person(
-            civility="Mme" if n % 2 else "M.",
-            last_name=f"NOM{n:04}",
-            first_name="Camille",
-            email=f"personne{n:04}@bench.example.org",
-            user=president_users[n] if n < PRESIDENTS else None,
-        )
-        for n in range(PERSONS)
+        (
+            Person(
+                civility="Mme" if n % 2 else "M.",
+                last_name=f"NOM{n:06}" if SCALE > 1 else f"NOM{n:04}",
+                first_name="Camille",
+                email=f"personne{n:06}@bench.example.org" if SCALE > 1 else f"personne{n:04}@bench.example.org",
+                user=president_users[n] if n < PRESIDENTS else None,
+            )
+            for n in range(PERSONS)
+        ),
+        batch_size=5000,
     )
     presidents, others = persons[:PRESIDENTS], iter(persons[PRESIDENTS:])
 
     commissions = Commission.objects.bulk_create(
         Commission(
-            name=f"Commission de charge {n:03}",
-            slug=f"bench-{n:03}",
+            name=f"Commission de charge {n:04}" if SCALE > 1 else f"Commission de charge {n:03}",
+            slug=f"bench-{n:04}" if SCALE > 1 else f"bench-{n:03}",
             level=Commission.Level.CPR,
             profession="Fournisseurs LPP",
             territory=f"Territoire {n:03}",
@@ -129,9 +156,12 @@ def _generate() -> None:
         Section(commission=commission, kind=kind) for commission in commissions for kind in SectionKind
     )
     seats = Seat.objects.bulk_create(
-        Seat(section=section, organisation=organisations[(i * 7 + p) % 200], position=p)
-        for i, section in enumerate(sections)
-        for p in range(1, SEATS_PER_SECTION + 1)
+        (
+            Seat(section=section, organisation=organisations[(i * 7 + p) % 200], position=p)
+            for i, section in enumerate(sections)
+            for p in range(1, SEATS_PER_SECTION + 1)
+        ),
+        batch_size=5000,
     )
     mandates, presidencies = [], []
     for index, seat in enumerate(seats):
@@ -141,13 +171,24 @@ def _generate() -> None:
             titular = presidents[n // COMMISSIONS_PER_ACCOUNT]  # president NN sits in and presides five commissions
         else:
             titular = next(others)
-        mandates.append(Mandate(seat=seat, role=Mandate.Role.TITULAR, person=titular, start=D(2024, 1, 1)))
-        mandates.append(Mandate(seat=seat, role=Mandate.Role.SUBSTITUTE, person=next(others), start=D(2024, 1, 1)))
+        start = D(2024, 1, 1) if SCALE == 1 else D(2022, 1, 1)
+        mandates.append(Mandate(seat=seat, role=Mandate.Role.TITULAR, person=titular, start=start))
+        mandates.append(Mandate(seat=seat, role=Mandate.Role.SUBSTITUTE, person=next(others), start=start))
         if seat.position == 1:
-            presidencies.append(SectionPresidency(section=section, person=titular, start=D(2024, 1, 1)))
-    Mandate.objects.bulk_create(mandates)
-    SectionPresidency.objects.bulk_create(presidencies)
+            presidencies.append(SectionPresidency(section=section, person=titular, start=start))
+    Mandate.objects.bulk_create(mandates, batch_size=5000)
+    SectionPresidency.objects.bulk_create(presidencies, batch_size=5000)
+    section_presidents = {(p.section.commission_id, p.section.kind): p.person for p in presidencies}
+    president_user = {person.pk: person.user_id for person in presidents}
+    for first in range(0, COMMISSIONS, CHUNK):
+        _meetings_and_records(commissions[first : first + CHUNK], section_presidents, president_user, agents[0])
+        print(f"  {min(first + CHUNK, COMMISSIONS)} / {COMMISSIONS} commissions", flush=True)
 
+
+def _meetings_and_records(commissions, section_presidents, president_user, fallback_user) -> None:
+    """The meetings, agendas, RDDs (content, workflow, approvals and trails) and tables of some commissions."""
+    now = timezone.now()
+    today = timezone.localdate()
     meetings = Meeting.objects.bulk_create(
         Meeting(
             commission=commission,
@@ -161,16 +202,19 @@ def _generate() -> None:
     )
     speakers = ["sociale", "professionnelle", "secretariat", ""]
     items = AgendaItem.objects.bulk_create(
-        AgendaItem(
-            meeting=meeting,
-            level=1,
-            position=p,
-            title=f"Point {p} de l'ordre du jour",
-            speaker=speakers[p % 4],
-            content="<p>Présentation du point, chiffres et échanges.</p>" * 3,
-        )
-        for meeting in meetings
-        for p in range(1, ITEMS_PER_MEETING + 1)
+        (
+            AgendaItem(
+                meeting=meeting,
+                level=1,
+                position=p,
+                title=f"Point {p} de l'ordre du jour",
+                speaker=speakers[p % 4],
+                content="<p>Présentation du point, chiffres et échanges.</p>" * 3,
+            )
+            for meeting in meetings
+            for p in range(1, ITEMS_PER_MEETING + 1)
+        ),
+        batch_size=5000,
     )
 
     # RDDs of the past sessions, written as drafts (the freeze triggers refuse content in any other state).
@@ -180,21 +224,29 @@ def _generate() -> None:
     for item in items:
         items_by_meeting.setdefault(item.meeting_id, []).append(item)
     records = ItemRecord.objects.bulk_create(
-        ItemRecord(
-            rdd=rdd,
-            agenda_item=item,
-            position=item.position,
-            number=f"{item.position:02}",
-            title=item.title,
-            speaker=item.speaker,
-            summary="Les deux sections échangent sur le point présenté.",
-        )
-        for rdd in rdds
-        for item in items_by_meeting[rdd.meeting_id]
+        (
+            ItemRecord(
+                rdd=rdd,
+                agenda_item=item,
+                position=item.position,
+                number=f"{item.position:02}",
+                title=item.title,
+                speaker=item.speaker,
+                summary="Les deux sections échangent sur le point présenté.",
+            )
+            for rdd in rdds
+            for item in items_by_meeting[rdd.meeting_id]
+        ),
+        batch_size=5000,
     )
     Decision.objects.bulk_create(
-        Decision(item_record=records[n % len(records)], position=n // len(records) + 1, text=f"Décision actée n° {n}.")
-        for n in range(DECISIONS)
+        (
+            Decision(
+                item_record=records[n % len(records)], position=n // len(records) + 1, text=f"Décision actée n° {n}."
+            )
+            for n in range(DECISIONS_PER_CHUNK * len(commissions) // CHUNK)
+        ),
+        batch_size=5000,
     )
     Commitment.objects.bulk_create(
         Commitment(rdd=rdd, position=p, text=f"Engagement {p} de la séance.", carried_by=CarriedBy.SECRETARIAT)
@@ -207,7 +259,8 @@ def _generate() -> None:
         for p in range(1, 3)
     )
 
-    # Workflow, step by step: sessions 0-5 transmitted, 6 approved, 7-8 submitted (awaiting the presidents).
+    # Workflow, step by step: all past sessions but the last three transmitted, the third last approved, the two
+    # last submitted (awaiting the presidents).
     rank = {meeting.pk: (meeting.date, meeting.pk) for meeting in past}
     by_commission: dict[int, list[Rdd]] = {}
     for rdd, meeting in zip(rdds, past, strict=True):
@@ -215,30 +268,35 @@ def _generate() -> None:
     submitted, approved, transmitted = [], [], []
     for group in by_commission.values():
         group.sort(key=lambda rdd: rank[rdd.meeting_id])
-        transmitted += group[:6]
-        approved += group[6:7]
-        submitted += group[7:9]
+        transmitted += group[:-3]
+        approved += group[-3:-2]
+        submitted += group[-2:]
     advancing = [rdd.pk for rdd in transmitted + approved]
     Rdd.objects.filter(pk__in=advancing + [rdd.pk for rdd in submitted]).update(status="soumis", submitted_at=now)
-    section_presidents = {(p.section.commission_id, p.section.kind): p.person for p in presidencies}
-    president_user = {person.pk: person.user_id for person in presidents}
+    # Each approval bound to the content it approves, as the approval page posts it (trail.approval_hash).
+    advanced = list(Rdd.objects.filter(pk__in=advancing))
+    parts = trail.parts_of(advanced)
+    approved_hash = {rdd.pk: trail._digest(trail._approved_v2(rdd, parts[rdd.pk])) for rdd in advanced}
+    commission_of = {rdd.pk: rdd.meeting.commission_id for rdd in rdds}
     approvals = []
     for rdd in transmitted + approved:
-        commission_id = rdd.meeting.commission_id
         for kind in SectionKind:
-            person = section_presidents[(commission_id, kind)]
+            person = section_presidents[(commission_of[rdd.pk], kind)]
             approvals.append(
                 Approval(
                     rdd=rdd,
                     section=kind,
                     person=person,
-                    user_id=president_user.get(person.pk) or agents[0].pk,
+                    user_id=president_user.get(person.pk) or fallback_user.pk,
                     approved_on=today,
+                    content_hash=approved_hash[rdd.pk],
+                    format_version=trail.CONTENT_FORMAT,
                 )
             )
     Approval.objects.bulk_create(approvals)
     Rdd.objects.filter(pk__in=advancing).update(status="approuve", approved_at=now)
     Rdd.objects.filter(pk__in=[rdd.pk for rdd in transmitted]).update(status="transmis", transmitted_at=now)
+    _trails(rdds, now)
 
     StatTable.objects.bulk_create(
         StatTable(
@@ -254,6 +312,59 @@ def _generate() -> None:
         for n, commission in enumerate(commissions)
         for t in range(TABLES_PER_COMMISSION)
     )
+
+
+# The entries of each status, as the workflow writes them (decisions.services).
+_STEPS = {
+    Rdd.Status.SUBMITTED: ["creation", "soumission"],
+    Rdd.Status.APPROVED: ["creation", "soumission", "approbation", "approbation", "approbation_complete"],
+    Rdd.Status.TRANSMITTED: [
+        "creation",
+        "soumission",
+        "approbation",
+        "approbation",
+        "approbation_complete",
+        "transmission",
+    ],
+}
+
+
+def _trails(rdds, at) -> None:
+    """Each RDD's trail, chained and keyed as trail.trail_write chains it, each entry hashing the content with the
+    approvals given by then (what trail_verify checks)."""
+    key_id = trail.writing_key_id()
+    entries = []
+    written = list(Rdd.objects.filter(pk__in=[rdd.pk for rdd in rdds]))
+    parts_by_rdd = trail.parts_of(written)
+    for rdd in written:
+        parts = parts_by_rdd[rdd.pk]
+        approved = trail._approved_v2(rdd, parts)
+        given: set[str] = set()
+        previous = trail.GENESIS_HASH
+        sections = iter([SectionKind.SOCIAL, SectionKind.PROFESSIONAL])
+        for sequence, action in enumerate(_STEPS[rdd.status], start=1):
+            note = ""
+            if action == "approbation":
+                section = next(sections)
+                given.add(section.value)
+                note = section.label
+            then = [approval for approval in parts.approvals if approval.section in given]
+            entry = TrailEntry(
+                rdd=rdd,
+                sequence=sequence,
+                action=action,
+                user_label="Système",
+                at=at,
+                note=note,
+                content_hash=trail._digest(trail._with_approvals(approved, then)),
+                format_version=trail.CONTENT_FORMAT,
+                previous_hash=previous,
+                key_id=key_id,
+            )
+            entry.entry_hash = trail.entry_hash(entry, previous)
+            previous = entry.entry_hash
+            entries.append(entry)
+    TrailEntry.objects.bulk_create(entries, batch_size=5000)
 
 
 def _targets() -> dict:
@@ -291,7 +402,7 @@ def main() -> None:
     _check_database()
     started = time.monotonic()
     if Commission.objects.filter(slug__startswith="bench-").exists():
-        print("bench data already there: kept as it is (drop the database portal_bench to generate it again)")
+        print("bench data already there: kept as it is (drop the database to generate it again)")
     else:
         with transaction.atomic():
             _generate()
