@@ -178,6 +178,7 @@ class PostSerializer(ApiObject, serializers.ModelSerializer):
     organization = link("section", source="section")
     onBehalfOf = link("organization", source="organisation")
     sectionKind = serializers.CharField(source="section.kind")
+    position = serializers.IntegerField()  # declared: see AgendaItemSerializer.level
     startDate = serializers.DateField(source="opened_on", allow_null=True)
     endDate = serializers.DateField(source="closed_on", allow_null=True)
     titularVacant = serializers.BooleanField(source="titular_vacant")
@@ -344,6 +345,10 @@ class AgendaItemSerializer(ApiObject, serializers.ModelSerializer):
     number = serializers.CharField()
     name = serializers.CharField(source="title")
     speakerLabel = serializers.CharField(source="get_speaker_display")
+    # Declared, not derived from the model: the bounds of a model's small integers differ between SQLite and
+    # PostgreSQL, and the schema checked in must be the same on both.
+    level = serializers.IntegerField()
+    position = serializers.IntegerField()
     result = serializers.SerializerMethodField()
 
     class Meta:
@@ -421,6 +426,7 @@ class RecordSerializer(ApiObject, serializers.ModelSerializer):
     id = link("record", source="*")
     body = link("body", source="meeting.commission")
     meeting = link("meeting")
+    version = serializers.IntegerField()  # declared: see AgendaItemSerializer.level
     state = serializers.CharField(source="status")
     stateLabel = serializers.CharField(source="get_status_display")
     submitted = serializers.DateTimeField(source="submitted_at")

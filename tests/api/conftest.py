@@ -9,11 +9,9 @@ from rest_framework.test import APIClient
 from api.tokens import api_token_create
 from commissions.composition.models import SectionKind
 from commissions.meetings.agenda import agenda_item_add
-from commissions.meetings.models import Attendance, Speaker
 from commissions.meetings.services import meeting_create
-from decisions import content
 from decisions import services as decisions
-from decisions.models import CarriedBy
+from tests.api.helpers import transmit_session
 from tests.factories import make_session, seat_member
 from tests.supports.helpers import FakeRenderer
 
@@ -31,20 +29,8 @@ def fake_renderer(monkeypatch):
 def transmitted(commission, alice, presidents, frozen_today, fake_renderer, django_capture_on_commit_callbacks):
     """The RDD of a session held on 01/10/2026 with one item, a decision, a commitment and a question, approved by
     both presidents and transmitted: its document rendered (by the stand-in), sealed and recorded in its trail."""
-    meeting = make_session(commission, datetime.date(2026, 10, 1), place="CPAM des Bouches-du-Rhône")
-    agenda_item_add(meeting=meeting, title="Aides à la télétransmission", speaker=Speaker.SOCIAL)
-    for person in presidents:
-        Attendance.objects.create(meeting=meeting, person=person, status=Attendance.Status.PRESENT)
-    rdd = decisions.rdd_create(meeting=meeting, user=alice)
-    record = rdd.item_records.get()
-    content.item_record_save(record=record, summary="Présentation des aides.", decisions=["Aide versée en mars."])
-    content.commitment_save(rdd=rdd, text="Relancer les fournisseurs.", carried_by=CarriedBy.SECRETARIAT)
-    content.question_save(rdd=rdd, text="Quand les aides sont-elles versées ?", answer="En mars.")
-    decisions.rdd_submit(rdd=rdd, user=alice)
-    for president in presidents:
-        decisions.rdd_approve(rdd=rdd, user=president.user)
     with django_capture_on_commit_callbacks(execute=True):
-        decisions.rdd_transmit(rdd=rdd, user=alice)
+        rdd = transmit_session(commission, datetime.date(2026, 10, 1), secretariat=alice, presidents=presidents)
     rdd.refresh_from_db()
     return rdd
 

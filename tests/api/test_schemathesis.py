@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tests.api.conftest import token_for
@@ -16,6 +18,17 @@ SCHEMA = schemathesis.openapi.from_path(Path(__file__).resolve().parents[2] / "a
 SCHEMA.app = get_wsgi_application()  # called in process, as schemathesis.openapi.from_wsgi would set it
 SCHEMA.config.update(base_url="http://localhost")
 SCHEMA.config.generation.update(modes=["positive"], max_examples=8, deterministic=True, database="none")
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests():
+    """The WSGI handler closes the database connection at the end of each request, which would end the test's
+    transaction on PostgreSQL; Django's test client keeps it open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
