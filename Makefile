@@ -31,6 +31,7 @@ demo: install system-deps
 	$(DEMO_ENV) $(BIN)/python manage.py demo_seal
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	$(DEMO_ENV) $(BIN)/python manage.py demo_otp
+	$(DEMO_ENV) $(BIN)/python manage.py demo_api_tokens
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 serve: install

@@ -21,14 +21,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_create(*, user, name: str, days: int) -> tuple[ApiToken, str]:
-    """A new token of the user, valid `days` days: the row and the token, which is never shown again."""
+def api_token_create(*, user, name: str, days: int, token: str | None = None) -> tuple[ApiToken, str]:
+    """A new token of the user, valid `days` days: the row and the token, which is never shown again.
+
+    `token` is given only by `manage.py demo_api_tokens` (known demo tokens, with DEBUG only); otherwise random.
+    """
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Donnez un nom au jeton (par exemple l'outil qui l'utilisera)."})
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError({"days": f"La durée de validité doit être comprise entre 1 et {MAX_DAYS} jours."})
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = token or TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         user=user,
         name=name,
