@@ -168,6 +168,7 @@ class ChunkReader:
                             skip_rows=1,
                             encoding=self.encoding,
                             block_size=self.BLOCK_BYTES,
+                            use_threads=False,  # the blocks are cleaned by threads of the caller's (CopyFeed)
                         ),
                         parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
                         convert_options=pacsv.ConvertOptions(
@@ -335,6 +336,8 @@ def _clean(table, first_line: int = 2):
 
     def report(mask, column: str, message: Callable[[str], str]) -> None:
         # Only the first MAX_ERRORS offending lines of each check are located (the report shows 50 at most).
+        if not pc.any(mask).as_py():
+            return
         positions = pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()[:MAX_ERRORS]
         for position in positions:
             raw = table.column(column)[int(position)].as_py()
@@ -342,15 +345,15 @@ def _clean(table, first_line: int = 2):
 
     def by_unique(column: str, convert: Callable[[str], object], arrow_type, message: str):
         # Dates, territories and regimes take few distinct values: convert each once (in Python), then take.
-        values = table.column(column)
-        uniques = pc.unique(values)
+        encoded = pc.dictionary_encode(table.column(column)).combine_chunks()
+        uniques = encoded.dictionary
         converted = []
         for text in uniques.to_pylist():
             try:
                 converted.append(convert(text.strip()))
             except ValueError:
                 converted.append(None)
-        result = pa.array(converted, type=arrow_type).take(pc.index_in(values, value_set=uniques))
+        result = pa.array(converted, type=arrow_type).take(encoded.indices)
         if None in converted:
             report(pc.is_null(result), column, message.format)
         return result
