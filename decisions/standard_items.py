@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from commissions.composition.models import Commission
-from commissions.composition.presidency import PresidencyUnknown, presidency_for
+from commissions.composition.presidency import PresidencyUnknown, presidency_article_on, presidency_for
 from commissions.meetings.agenda import agenda_item_add
 from commissions.meetings.models import AgendaItem, Meeting, Speaker
 from portal.formats import date_short
@@ -66,7 +66,7 @@ def session_add_standard_items(*, meeting: Meeting) -> list[AgendaItem]:
                     meeting=meeting,
                     title=f"Désignation de la présidence {meeting.date.year}",
                     speaker=Speaker.SECRETARIAT,
-                    content=_presidency_content(commission, meeting.date.year),
+                    content=_presidency_content(commission, meeting.date),
                 )
             )
         created.append(agenda_item_add(meeting=meeting, title="Suivi des engagements", speaker=Speaker.BOTH))
@@ -77,8 +77,10 @@ def session_add_standard_items(*, meeting: Meeting) -> list[AgendaItem]:
     return created
 
 
-def _presidency_content(commission: Commission, year: int) -> str:
-    article = f"L'{commission.presidency_article} " if commission.presidency_article else "La convention nationale "
+def _presidency_content(commission: Commission, day) -> str:
+    year = day.year
+    in_force = presidency_article_on(commission, day)  # the article is dated: 49 until 2024, 48 from 2025 (PACA)
+    article = f"L'{in_force} de la convention nationale " if in_force else "La convention nationale "
     text = (
         "<p>La section professionnelle et la section sociale élisent chacune un président parmi leurs membres. "
         f"{escape(article)}précise que le président de la section professionnelle et celui de la section sociale "

@@ -14,6 +14,7 @@ from commissions.composition.models import (
     Commission,
     CompositionChange,
     Mandate,
+    PresidencyArticle,
     PresidencyDesignation,
     Seat,
     SectionKind,
@@ -192,6 +193,9 @@ def load_demo() -> list[tuple[str, str]]:
     paca_mandates = Mandate.objects.filter(seat__section__commission=paca)
     paca_mandates.filter(start=D(2025, 2, 26)).update(opened_by=change)
     paca_mandates.filter(opened_by=change).exclude(start=D(2025, 2, 26)).update(opened_by=None)
+    # The article is dated: 000 (2024) cites article 49, 001 (2025) article 48 (the convention renumbered).
+    for start, article in ((D(2020, 1, 1), "article 49 paragraphe 1"), (D(2025, 1, 1), "article 48 paragraphe 1")):
+        PresidencyArticle.objects.update_or_create(commission=paca, start=start, defaults={"article": article})
     kern = _section_president(paca, SOCIAL, "KERN", D(2024, 1, 1))
     roussel = _section_president(paca, PROFESSIONAL, "ROUSSEL", D(2024, 1, 1))
     PresidencyDesignation.objects.update_or_create(

@@ -27,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 
 from commissions.composition.models import Commission, SectionKind
-from commissions.composition.presidency import PresidencyUnknown, presidency_for
+from commissions.composition.presidency import PresidencyUnknown, presidency_article_on, presidency_for
 from commissions.composition.selectors import composition_on
 from commissions.meetings.models import ContentBlock, Meeting
 from commissions.meetings.selectors import agenda_flat
@@ -96,7 +96,7 @@ def support_context(meeting: Meeting, *, kind: str = "support", version: str = "
 
 # Typography: one apostrophe (the typographic one) in every text the support prints, markup and charts aside.
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
-_NOT_TEXT = {"chart", "charts", "digest", "src", "path", "trail_head", "email"}
+_NOT_TEXT = {"svg", "digest", "src", "path", "trail_head", "email"}
 
 
 def typeset(value, key: str = ""):
@@ -239,8 +239,9 @@ def agenda_context(
             "composition_sections": [section for section in composition or [] if section["label"] in composition_here],
             "record": records.get(str(item.pk)) if rdd_pages else None,
             "has_children": bool(node.children),
-            # A level-1 item with sub-items and nothing of its own opens its part with a divider page.
-            "divider": node.depth == 1 and bool(node.children) and not own,
+            # A level-1 item with nothing of its own (its sub-items, or only its title: "Questions diverses")
+            # is a divider page, the one page that holds only a heading.
+            "divider": node.depth == 1 and not own,
             "holds_follow_up": "suivi des engagements" in title_key,
             "holds_questions": "questions de la profession" in title_key,
         }
@@ -250,6 +251,7 @@ def agenda_context(
         entry["inline_part"] = rdd is not None and not rdd_pages and standard
         # An item with nothing of its own is shown once, on its RDD page, rather than on an empty slide first.
         entry["merged_into_rdd"] = entry["empty"] and bool(entry["record"] or entry["rdd_part"])
+        entry["divider"] = entry["divider"] and not entry["merged_into_rdd"] and not entry["inline_part"]
         items.append(entry)
     return items
 
@@ -394,11 +396,6 @@ def presidency_context(commission: Commission, meeting: Meeting, *, final: bool 
         "lines": [{"label": label, "name": name} for label, name in lines],
         "message": "",
     }
-
-
-def presidency_article_on(commission: Commission, day: datetime.date) -> str:
-    """The convention's article on the presidency in force on `day`."""
-    return commission.presidency_article
 
 
 def composition_context(commission: Commission, day: datetime.date) -> list[dict]:
@@ -555,7 +552,7 @@ def rdd_context(meeting: Meeting, *, include_records: bool, stated: bool = False
 
 def stat_tables_context(meeting: Meeting) -> dict[int, list[dict]]:
     """The tables attached to the meeting's agenda items, keyed by item id, long ones cut to their first rows."""
-    from stats.chart import table_chart_svg
+    from stats.chart import table_charts
     from stats.models import StatTable
     from stats.selectors import table_view
 
@@ -598,7 +595,9 @@ def stat_tables_context(meeting: Meeting) -> dict[int, list[dict]]:
                 "truncated": truncated,
                 "annex": f"tableau-{table.pk}.xlsx" if truncated else "",
                 "digest": digest,
-                "chart": "" if truncated else table_chart_svg(view),
+                "charts": []
+                if truncated
+                else [{"key": chart.key, "title": chart.title, "svg": chart.svg} for chart in table_charts(view)],
             }
         )
     return result

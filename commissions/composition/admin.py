@@ -11,6 +11,7 @@ from .models import (
     Commission,
     CompositionChange,
     Mandate,
+    PresidencyArticle,
     PresidencyDesignation,
     Seat,
     Section,
@@ -34,6 +35,14 @@ class SectionInline(admin.TabularInline):
     show_change_link = True
 
 
+class PresidencyArticleInline(admin.TabularInline):
+    """The article on the presidency as it changes with the convention (the dated one wins over the field)."""
+
+    model = PresidencyArticle
+    fields = ("start", "article")
+    extra = 0
+
+
 @admin.register(Commission)
 class CommissionAdmin(admin.ModelAdmin):
     list_display = ("name", "level", "profession", "territory", "slug")
@@ -42,7 +51,7 @@ class CommissionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("agents", "secretariat_contacts")
     autocomplete_fields = ("secretariat_organisation",)
-    inlines = [SectionInline]
+    inlines = [SectionInline, PresidencyArticleInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "level", "profession", "territory", "time_zone")}),
         ("Présidence", {"fields": ("presidency_article", "presidency_reference_year", "presidency_reference_section")}),

@@ -339,6 +339,26 @@ class SectionPresidency(models.Model):
             )
 
 
+class PresidencyArticle(models.Model):
+    """The convention's article on the presidency in force from a date (conventions renumber their articles)."""
+
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="presidency_articles")
+    start = models.DateField("en vigueur à partir du")
+    article = models.CharField("article", max_length=120, help_text="Par exemple « article 48 paragraphe 1 ».")
+
+    class Meta:
+        verbose_name = "article de la convention sur la présidence"
+        verbose_name_plural = "articles de la convention sur la présidence"
+        ordering = ["commission", "-start"]
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "start"], name="presidency_article_unique_start"),
+            models.CheckConstraint(condition=~Q(article=""), name="presidency_article_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} (depuis le {self.start:%d/%m/%Y}) — {self.commission}"
+
+
 class PresidencyDesignation(models.Model):
     """The presidency of a year as designated in session; it overrides the rotation rule."""
 

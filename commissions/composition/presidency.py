@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from members.models import Person
 
-from .models import Commission, PresidencyDesignation, SectionKind, SectionPresidency
+from .models import Commission, PresidencyArticle, PresidencyDesignation, SectionKind, SectionPresidency
 
 
 class PresidencyUnknown(Exception):
@@ -37,6 +37,18 @@ class Presidency:
         if self.designation:
             return f"désignation en séance du {self.designation.designated_on:%d/%m/%Y}"
         return "règle de rotation"
+
+
+def presidency_article_on(commission: Commission, day: datetime.date) -> str:
+    """The convention's article on the presidency in force on `day` (e.g. 49 until 2024, 48 from 2025 in the
+    PACA–Corse CPR): the latest dated article started by then, else the commission's own field."""
+    dated = (
+        PresidencyArticle.objects.filter(commission=commission, start__lte=day)
+        .order_by("-start")
+        .values_list("article", flat=True)
+        .first()
+    )
+    return dated or commission.presidency_article
 
 
 def presiding_section_by_rule(commission: Commission, year: int) -> SectionKind:

@@ -21,7 +21,7 @@ from commissions.composition.forms import (
     SectionPresidentForm,
 )
 from commissions.composition.models import Commission, Mandate, PresidencyDesignation, Section
-from commissions.composition.presidency import presidencies_for_years
+from commissions.composition.presidency import presidencies_for_years, presidency_article_on
 from commissions.composition.selectors import composition_changed_on, composition_on
 from portal import generations
 from portal.forms import add_service_errors
@@ -124,6 +124,7 @@ def commission_detail(request, slug):
         return {
             "commission": commission,
             "presidencies": presidencies,
+            "presidency_article": presidency_article_on(commission, day),
             "years": years,
             "designations": designations[:6],
             "contacts": commission.secretariat_contacts.all(),
