@@ -226,7 +226,7 @@ class MembershipViewSet(ApiViewSet):
                 "-seat__section__kind",
                 "seat__position",
                 "seat_id",
-                "role",
+                "-role",  # the titular first
                 "start",
                 "pk",
             )
