@@ -1,4 +1,5 @@
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.template import loader
 
 from portal.mail import AutomaticEmail
@@ -16,3 +17,17 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         if html_email_template_name is not None:
             message.attach_alternative(loader.render_to_string(html_email_template_name, context), "text/html")
         message.send()
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's login form, whose refusal (a wrong user name or password, said of neither field on purpose) marks
+    both fields invalid and describes them by the page's error summary (portal/form_errors.py)."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            for name in ("username", "password"):
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": "resume-erreurs"})
+                self.fields[name].widget.attrs.pop("autofocus", None)  # the summary takes the focus
+            raise

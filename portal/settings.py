@@ -108,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.menu",
             ],
+            # base.html's summary of a form's errors and the "Erreur :" of the page title (portal/form_errors.py).
+            "libraries": {"form_errors": "portal.form_errors"},
         },
     },
 ]

@@ -1,5 +1,8 @@
 """Accessibility of the main pages: axe-core finds nothing serious, the page is in French, focus is visible.
 
+Each page is checked at 1366 px and again at 390 px (a phone, WCAG 1.4.10 reflow): at 390 px nothing scrolls
+sideways (the widest elements are named when something does) and axe-core runs again.
+
 axe-core comes inside the axe-playwright-python wheel (axe.min.js): nothing is
 fetched at run time. Every page checked is also saved as a screenshot in
 test-results/screenshots/, to be looked at, and axe's findings of any impact
@@ -8,6 +11,7 @@ in test-results/axe/.
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +35,33 @@ from supports.services import support_request
 pytestmark = pytest.mark.browser
 
 BLOCKING = {"serious", "critical"}
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+# The elements wider than the viewport that are not inside a scrolling region (the page's own overflow).
+OVERFLOW_JS = r"""() => {
+    const width = document.documentElement.clientWidth;
+    const scrolls = (element) => {
+        for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(node).overflowX)) return true;
+        }
+        return false;
+    };
+    const wide = [];
+    for (const element of document.body.querySelectorAll('*')) {
+        const box = element.getBoundingClientRect();
+        if (box.width && box.right > width + 1 && !scrolls(element)) {
+            const parent = element.parentElement.getBoundingClientRect();
+            if (parent.right <= width + 1 || element.parentElement === document.body) {
+                const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '')
+                    + (element.className && typeof element.className === 'string'
+                        ? '.' + element.className.trim().split(/\s+/).join('.') : '');
+                wide.push(`${name} (${Math.round(box.right)} px)`);
+            }
+        }
+    }
+    return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 8)};
+}"""
 
 
 @pytest.fixture
@@ -80,11 +111,24 @@ class PageAudit:
         self.count = first - 1
         self.blocking: dict[str, list[dict]] = {}
         self.summary: dict[str, dict[str, int]] = {}
+        self.overflowing: dict[str, dict] = {}
 
     def check(self, name: str) -> None:
+        """The page at 1366 px, then at 390 px: no sideways scroll and axe-core again; back to 1366 px."""
         self.count += 1
         slug = f"{self.count:02d}-{name}"
         expect(self.page.locator("html")).to_have_attribute("lang", "fr")
+        self._axe(slug)
+        self.page.set_viewport_size(PHONE)
+        try:
+            reflow = self.page.evaluate(OVERFLOW_JS)
+            if reflow["scroll"] > reflow["width"]:
+                self.overflowing[slug] = reflow
+            self._axe(f"{slug}-390px")
+        finally:
+            self.page.set_viewport_size(LAPTOP)
+
+    def _axe(self, slug: str) -> None:
         self.page.screenshot(path=self.results / "screenshots" / f"{slug}.png", full_page=True)
         violations = self.axe.run(self.page).response["violations"]
         write_json(self.results / "axe" / f"{slug}.json", violations)
@@ -107,7 +151,13 @@ class PageAudit:
             for violation in violations:
                 targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
                 lines.append(f"{slug}: {violation['id']} ({violation['impact']}) {violation['help']} — {targets}")
+        for slug, reflow in self.overflowing.items():
+            wide = ", ".join(reflow["wide"])
+            lines.append(f"{slug}: défilement horizontal à 390 px ({reflow['scroll']} px de large) — {wide}")
         return "\n".join(lines)
+
+    def failed(self) -> bool:
+        return bool(self.blocking or self.overflowing)
 
 
 def test_the_main_pages_have_no_serious_accessibility_violations(meeting, page, log_in, tmp_path, pytestconfig):
@@ -134,7 +184,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(meeting, page, 
     audit.check("import-composition")
     spreadsheet = tmp_path / "composition.xlsx"
     spreadsheet.write_bytes(composition_xlsx(commission=commission, day=commission.today()))
-    page.get_by_label("Fichier de composition (CSV ou XLSX)").set_input_files(spreadsheet)
+    page.get_by_label("Fichier de composition (CSV, XLSX ou ODS)").set_input_files(spreadsheet)
     page.get_by_role("button", name="Voir l'aperçu").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aperçu de l'import de la composition")
     audit.check("import-apercu")
@@ -162,7 +212,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(meeting, page, 
     audit.check("acces-refuse")
 
     audit.write_summary()
-    assert not audit.blocking, "axe-core, serious or critical violations:\n" + audit.report()
+    assert not audit.failed(), "axe-core at 1366 and 390 px, reflow at 390 px:\n" + audit.report()
 
 
 def test_the_rdd_statistics_and_supports_pages_have_no_serious_accessibility_violations(
@@ -186,7 +236,7 @@ def test_the_rdd_statistics_and_supports_pages_have_no_serious_accessibility_vio
     audit.check("statistiques")
     page.get_by_role("link", name="Importer un tableau").click()
     audit.check("import-tableau")
-    page.get_by_label("Fichier (CSV ou XLSX)").set_input_files(DEMO_TABLES / "montants_paca_2023.csv")
+    page.get_by_label("Fichier (CSV, XLSX ou ODS)").set_input_files(DEMO_TABLES / "montants_paca_2023.csv")
     page.get_by_label("Titre").fill("Bilan des montants remboursés en PACA – année 2023")
     page.get_by_label("Début de période").fill("01/01/2023")
     page.get_by_label("Fin de période").fill("31/12/2023")
@@ -210,14 +260,23 @@ def test_the_rdd_statistics_and_supports_pages_have_no_serious_accessibility_vio
 
     submit(rdd=draft, user=users["secretariat"])
     log_in("kern")
-    page.on("dialog", lambda dialog: dialog.accept())
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.get_by_role("link", name="RDD à approuver").click()
     audit.check("rdd-a-approuver")
     page.get_by_role("link", name="Approuver", exact=True).click()
     audit.check("rdd-approbation")
     page.get_by_label("Votre mot de passe").fill("pas-le-bon")  # the error, tied to its field
     page.get_by_role("button", name="Approuver", exact=True).click()
-    expect(page.get_by_label("Votre mot de passe")).to_have_attribute("aria-invalid", "true")
+    # The password is checked before anything else asks for a confirmation; the error is read out at once.
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Votre mot de passe : Mot de passe incorrect")
+    expect(page).to_have_title(re.compile(r"^Erreur : Approuver le relevé de décisions"))
+    password = page.get_by_label("Votre mot de passe")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(password).to_have_accessible_description(re.compile(r"Mot de passe incorrect : le relevé"))
+    assert dialogs == []
     audit.check("rdd-approbation-erreur")
     log_out()
 
@@ -226,7 +285,7 @@ def test_the_rdd_statistics_and_supports_pages_have_no_serious_accessibility_vio
     audit.check("releves-transmis")
 
     audit.write_summary()
-    assert not audit.blocking, "axe-core, serious or critical violations:\n" + audit.report()
+    assert not audit.failed(), "axe-core at 1366 and 390 px, reflow at 390 px:\n" + audit.report()
 
 
 def focus_indicator(page: Page) -> dict:
@@ -286,3 +345,36 @@ def test_keyboard_users_log_in_and_always_see_where_the_focus_is(meeting, page):
         "Ajouter un point à l'ordre du jour",
     ):
         assert any(text.startswith(expected) for text in texts), walk
+
+
+def test_a_form_in_error_is_announced_and_its_summary_takes_the_focus(meeting, page, log_in):
+    """The login refused and a form left empty: an alert summing up the errors takes the focus (a screen reader
+    reads it at once), the title starts with "Erreur :", each field in error is invalid and described by its error,
+    and the summary's links lead to the fields."""
+    page.goto("/compte/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill("secretariat")
+    page.get_by_label("Mot de passe").fill("pas-le-bon")
+    page.get_by_role("button", name="Se connecter").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("mot de passe valides")
+    expect(page).to_have_title(re.compile(r"^Erreur : Connexion"))
+    for label in ("Nom d’utilisateur", "Mot de passe"):
+        field = page.get_by_label(label)
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field).to_have_accessible_description(re.compile("mot de passe valides"))
+
+    log_in("secretariat")
+    expect(page).not_to_have_title(re.compile("^Erreur"))
+    page.goto(f"/commissions/{meeting.commission.slug}/mandats/ajouter/")
+    page.get_by_role("button", name="Ajouter le mandat").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Erreur : "))
+    first = summary.get_by_role("link").first
+    target = first.get_attribute("href")
+    first.click()
+    field = page.locator(target)
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile("obligatoire"))

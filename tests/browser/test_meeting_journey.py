@@ -124,5 +124,8 @@ def test_the_agent_builds_an_agenda_records_attendance_and_sends_the_convocation
     assert f"    {position}.1 – Déconventionnements" in message.body
     assert f"{position}.1.1 – Société Alpha Santé (Marseille)" in message.body
     assert message.body.index("DOSSIERS INDIVIDUELS") < message.body.index("QUESTIONS DIVERSES")
+    # An invitation part calendars act on, and the same file attached.
+    [(content, mimetype)] = message.alternatives
+    assert mimetype == "text/calendar" and "METHOD:REQUEST" in content
     [(name, _, mimetype)] = message.attachments
-    assert (name, mimetype.split(";")[0]) == ("convocation.ics", "text/calendar")
+    assert (name, mimetype) == ("convocation.ics", "application/ics")

@@ -123,7 +123,8 @@ def test_the_held_session_s_rdd_is_written_submitted_approved_transmitted_and_re
     row.get_by_role("link", name="Approuver", exact=True).click()
     page.get_by_label("Votre mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Approuver", exact=True).click()
-    expect(page.get_by_text("Mot de passe incorrect : le relevé n'a pas été approuvé.")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Mot de passe incorrect : le relevé n'a pas été approuvé.")
+    expect(page.get_by_role("alert")).to_be_focused()
     expect(page.get_by_label("Votre mot de passe")).to_have_attribute("aria-invalid", "true")
     assert rdd.approvals.count() == 1
     page.get_by_label("Votre mot de passe").fill(DEMO_PASSWORD)
