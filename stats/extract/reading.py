@@ -358,6 +358,7 @@ def _clean(table, first_line: int = 2):
             report(pc.is_null(result), column, message.format)
         return result
 
+    _refuse_month_first(table, first_line)
     date_message = "date « {} » invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)."
     start = by_unique("periode_debut", _parse_date, pa.date32(), date_message)
     end = by_unique("periode_fin", _parse_date, pa.date32(), date_message)
@@ -445,7 +446,31 @@ def _amounts_checked(raw, column: str, report):
     return pc.cast(pc.if_else(valid, cleaned, pa.scalar(None, pa.string())), pa.float64())
 
 
+_SLASHED_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _refuse_month_first(table, first_line: int) -> None:
+    """Refuse the file when a written date is month first (a day over 12 in the second position, as an
+    English-locale spreadsheet saves it): its other dates (03/04/2024) would be read the wrong way round."""
+    for column in ("periode_debut", "periode_fin"):
+        encoded = pc.dictionary_encode(table.column(column)).combine_chunks()
+        for index, text in enumerate(encoded.dictionary.to_pylist()):
+            match = _SLASHED_DATE.match((text or "").strip())
+            if match and int(match[1]) <= 12 < int(match[2]) <= 31:
+                position = pc.index(encoded.indices, index).as_py()
+                raise FileRejected(
+                    _problem(
+                        position + first_line,
+                        column,
+                        f"date « {text.strip()} » écrite mois/jour, à l'anglaise : le portail lit les dates "
+                        "JJ/MM/AAAA ou AAAA-MM-JJ et n'a rien importé, pour ne lire aucune date à l'envers. "
+                        "Enregistrez l'extraction avec des dates JJ/MM/AAAA ou AAAA-MM-JJ.",
+                    )
+                )
+
+
 def _parse_date(text: str) -> datetime.date:
+    """A date written AAAA-MM-JJ or JJ/MM/AAAA (day first: a month-first file is refused before, as a whole)."""
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()
