@@ -259,3 +259,42 @@ def test_an_undecodable_byte_is_named_by_its_line():
     with pytest.raises(FileRejected) as error:
         extract_read(data, "illisible.csv")
     assert "Ligne 5 : caractère illisible" in error.value.report()
+
+
+def _ascii_lines(count: int) -> str:
+    return "".join(
+        f"2024-01-01;2024-12-31;{number % 95 + 1:03d};Poste {number % 7};RG;{number},5;\n" for number in range(count)
+    )
+
+
+@pytest.mark.django_db
+def test_a_windows_1252_byte_past_the_first_64_kb_reads_the_file_again_as_windows_1252():
+    # 2,000 lines of ASCII (some 90 KB) read as UTF-8, then an "è" in Windows-1252: read again from the start.
+    text = HEADER + _ascii_lines(2000) + "2024-01-01;2024-12-31;13;Orthèses;RG;1 100,00;\n"
+    data = text.encode("cp1252")
+    assert len(data) > 64 * 1024
+    extract, _ = extract_create(data=data, file_name="windows.csv", title="Windows-1252")
+    extract = extract_process(extract_id=extract.pk)
+    assert extract.status == NationalExtract.Status.DONE and extract.rows_total == 2001
+    assert ExtractLine.objects.filter(extract=extract).count() == 2001  # the lines sent as UTF-8 were dropped
+    assert ExtractLine.objects.get(extract=extract, line=2002).poste == "Orthèses"
+    assert extract_read(data, "windows.csv")["poste"].iloc[-1] == "Orthèses"
+
+
+@pytest.mark.django_db
+def test_a_blank_line_in_a_late_block_refuses_the_file_with_its_line(monkeypatch):
+    monkeypatch.setattr(ChunkReader, "BLOCK_BYTES", 1000)
+    data = (HEADER + _ascii_lines(200) + " \r\n" + _ascii_lines(10)).encode()
+    extract, _ = extract_create(data=data, file_name="blanche.csv", title="Ligne blanche")
+    extract = extract_process(extract_id=extract.pk)
+    assert extract.status == NationalExtract.Status.FAILED
+    assert "Ligne 202 : ligne vide au milieu du fichier." in extract.error_report
+    assert not ExtractLine.objects.filter(extract=extract).exists()
+
+
+def test_an_undecodable_byte_is_named_by_its_line():
+    # 0x81 is neither UTF-8 nor Windows-1252.
+    data = (HEADER + _ascii_lines(3)).encode() + b"2024-01-01;2024-12-31;13;Poste \x81;RG;1;\n"
+    with pytest.raises(FileRejected) as error:
+        extract_read(data, "illisible.csv")
+    assert "Ligne 5 : caractère illisible" in error.value.report()
