@@ -422,7 +422,12 @@ def inbox(request):
         scopes=[generations.COMPOSITION, generations.RDD_LISTS, generations.APPROVALS],
         compute=lambda: selectors.awaiting_approval(request.user),
     )
-    return render(request, "decisions/inbox.html", {"pending": pending, "nav": "inbox"})
+    # By pages: a president of many commissions (or an administrator) never renders every row at once.
+    page = Paginator(pending, INBOX_PER_PAGE).get_page(request.GET.get("page", "")[:10])
+    return render(request, "decisions/inbox.html", {"pending": page, "nav": "inbox"})
+
+
+INBOX_PER_PAGE = 25
 
 
 TRANSMITTED_PER_PAGE = 25
