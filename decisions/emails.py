@@ -47,7 +47,8 @@ def secretariat_recipients(commission: Commission) -> list[tuple[str, str]]:
     ]
 
 
-def member_recipients(commission: Commission) -> list[tuple[str, str]]:
+def member_recipients(commission: Commission) -> list[tuple[str, str, bool]]:
+    """The current members with an address: (address, name, has an account), each address once."""
     mandates = (
         Mandate.objects.current_on(commission.today())
         .filter(seat__section__commission=commission)
@@ -59,11 +60,12 @@ def member_recipients(commission: Commission) -> list[tuple[str, str]]:
         email = _person_email(mandate.person)
         if email and email.lower() not in seen:
             seen.add(email.lower())
-            recipients.append((email, mandate.person.display_name))
+            person = mandate.person
+            recipients.append((email, person.display_name, bool(person.user_id and person.user.is_active)))
     return recipients
 
 
-def _send_once(*, rdd: Rdd, event: str, email: str, subject: str, body: str) -> bool:
+def _send_once(*, rdd: Rdd, event: str, email: str, subject: str, body: str, attachments=()) -> bool:
     try:
         notification, _ = Notification.objects.get_or_create(event=event, email=email, defaults={"rdd": rdd})
     except IntegrityError:
@@ -72,7 +74,7 @@ def _send_once(*, rdd: Rdd, event: str, email: str, subject: str, body: str) -> 
     if claimed != 1:
         return False
     try:
-        AutomaticEmail(subject, body, to=[email]).send()
+        AutomaticEmail(subject, body, to=[email], attachments=list(attachments)).send()
     except Exception:
         # Release the claim so that a later run sends it; the other recipients still get theirs.
         Notification.objects.filter(pk=notification.pk).update(sent_at=None)
@@ -106,8 +108,10 @@ EVENTS = {
         "Relevé de décisions approuvé par les deux présidents",
         "decisions/email_approved.txt",
     ),
-    TrailEntry.Action.TRANSMIT: ("Relevé de décisions transmis aux membres", "decisions/email_transmitted.txt"),
 }
+# The members' e-mail of a transmission leaves once its document is rendered, sealed and recorded in the trail
+# (`notify_document`, sent by the supports app): what they receive is the document the trail covers.
+TRANSMITTED_SUBJECT = "Relevé de décisions transmis aux membres"
 
 
 def notify_event(*, entry: TrailEntry) -> int:
@@ -118,8 +122,6 @@ def notify_event(*, entry: TrailEntry) -> int:
     commission = rdd.meeting.commission
     if entry.action == TrailEntry.Action.SUBMIT:
         recipients = president_recipients(commission)
-    elif entry.action == TrailEntry.Action.TRANSMIT:
-        recipients = member_recipients(commission)
     else:
         recipients = secretariat_recipients(commission)
     title, template = EVENTS[entry.action]
@@ -133,13 +135,42 @@ def notify_event(*, entry: TrailEntry) -> int:
         "edit_url": _url("decisions:edit", rdd.pk),
         "inbox_url": _url("decisions:inbox"),
     }
-    if entry.action == TrailEntry.Action.TRANSMIT:
-        context.update(trail_anchors(rdd))
     subject = f"{title} — {commission.name} — séance du {rdd.meeting.date:%d/%m/%Y}"
     sent = 0
     for email, name in recipients:
         body = render_to_string(template, {**context, "name": name})
         sent += _send_once(rdd=rdd, event=f"{entry.action}-{entry.pk}", email=email, subject=subject, body=body)
+    return sent
+
+
+def notify_document(*, entry: TrailEntry, document: bytes, filename: str, link: str, link_until: datetime.date) -> int:
+    """Send the transmitted RDD's document to every current member (entry: the trail's DOCUMENT entry, the document
+    just sealed and recorded): attached when within settings.RDD_EMAIL_ATTACHMENT_MAX_BYTES, otherwise the
+    time-limited `link` that works without an account; members with an account also get the RDD's page. Each
+    e-mail says who approved and when, and the fingerprints to keep. Sent once per address (Notification)."""
+    rdd = Rdd.objects.select_related("meeting__commission").get(pk=entry.rdd_id)
+    commission = rdd.meeting.commission
+    attached = len(document) <= settings.RDD_EMAIL_ATTACHMENT_MAX_BYTES
+    context = {
+        "rdd": rdd,
+        "meeting": rdd.meeting,
+        "commission": commission,
+        "approvals": Approval.objects.filter(rdd=rdd).select_related("person").order_by("approved_on", "section"),
+        "detail_url": _url("decisions:detail", rdd.pk),
+        "attached": attached,
+        "filename": filename,
+        "size_mb": f"{len(document) / 1_000_000:.1f}".replace(".", ","),
+        "link": link,
+        "link_until": link_until,
+        **trail_anchors(rdd),
+    }
+    subject = f"{TRANSMITTED_SUBJECT} — {commission.name} — séance du {rdd.meeting.date:%d/%m/%Y}"
+    attachments = [(filename, document, "application/pdf")] if attached else []
+    sent = 0
+    for email, name, has_account in member_recipients(commission):
+        body = render_to_string("decisions/email_transmitted.txt", {**context, "name": name, "account": has_account})
+        event = f"{entry.action}-{entry.pk}"
+        sent += _send_once(rdd=rdd, event=event, email=email, subject=subject, body=body, attachments=attachments)
     return sent
 
 

@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "supports.tasks.redispatch_stale_renders",
         "schedule": 60.0,
     },
+    "supports-redeliver-rdd-documents": {
+        "task": "supports.tasks.redeliver_rdd_documents",
+        "schedule": 300.0,
+    },
     "commissions-redeliver-convocations": {
         "task": "commissions.tasks.redeliver_convocations",
         "schedule": 300.0,

@@ -211,6 +211,10 @@ SEAL_PKCS12_FILE = env.str("SEAL_PKCS12_FILE", default="")
 SEAL_PKCS12_PASSPHRASE = env.str("SEAL_PKCS12_PASSPHRASE", default="")
 SEAL_CA_FILES = env.list("SEAL_CA_FILES", default=[])
 TSA_URL = env.str("TSA_URL", default="")
+# The transmitted RDD reaches every member by e-mail (decisions.emails.notify_document): attached up to this size,
+# beyond it a download link that works without an account for RDD_LINK_DAYS days (supports.links).
+RDD_EMAIL_ATTACHMENT_MAX_BYTES = env.int("RDD_EMAIL_ATTACHMENT_MAX_MB", default=5) * 1000 * 1000
+RDD_LINK_DAYS = env.int("RDD_LINK_DAYS", default=60)
 # The keys of the RDD trail's chain (decisions.trail: HMAC-SHA-256), kept outside the database so that someone who
 # can write the tables cannot recompute the chain: TRAIL_KEYS "id:key,id:key" (each key base64 or hex, 32 bytes
 # or more), TRAIL_KEY_ID the key of new entries (the only one when there is one); the others, retired, verify the

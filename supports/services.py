@@ -23,7 +23,7 @@ from commissions.meetings.models import Meeting
 from decisions.models import Rdd, TrailEntry, WorkflowError
 from portal.jobs import Jobs, dispatch
 
-from . import conf, seal
+from . import conf, links, seal
 from .context import inputs_hash, support_context
 from .models import SupportRender
 from .pdf import render_pdf
@@ -178,6 +178,9 @@ def support_render(*, render_id: int) -> SupportRender | None:
             JOBS.finish(render.pk, inputs_hash=digest, finished_at=timezone.now(), **fields)
             render.refresh_from_db()
             _record_rdd_document(render, awaiting)
+            if awaiting is not None:
+                # The members receive the document the trail now covers, once this commits.
+                links.mail_on_commit(render)
     except SoftTimeLimitExceeded:
         JOBS.fail(
             render.pk,

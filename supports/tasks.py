@@ -17,3 +17,20 @@ def render_support(render_id: int) -> None:
 def redispatch_stale_renders() -> int:
     """Send again the renderings left waiting (broker down) or whose worker died (Celery beat, every minute)."""
     return JOBS.redispatch(render_support)
+
+
+@shared_task(acks_late=True)
+def mail_rdd_document(render_id: int) -> int:
+    """E-mail a transmitted RDD's sealed document to its members (each address once: safe to run twice)."""
+    from .links import mail_rdd_document as mail
+
+    return mail(render_id=render_id)
+
+
+@shared_task(name="supports.tasks.redeliver_rdd_documents")
+def redeliver_rdd_documents() -> int:
+    """Send the members' e-mails of documents recorded in the last days and not all sent (Celery beat, 5 min)."""
+    from .links import mail_rdd_document as mail
+    from .links import undelivered_documents
+
+    return sum(mail(render_id=render_id) for render_id in undelivered_documents())

@@ -5,6 +5,7 @@ through it: another commission's meeting answers 404. Members read; the
 secretariat generates.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from commissions.composition.models import Commission
 from commissions.meetings.models import Meeting
 from portal.security import client_address, user_label
 
-from . import services
+from . import links, services
 from .forms import GenerateForm, VerifyForm
 from .models import SupportRender
 
@@ -128,3 +129,25 @@ def rdd_verify(request):
         upload.seek(0)
         result = services.rdd_document_identify(data=upload.read(), user=request.user)
     return render(request, "supports/verify.html", {"form": form, "result": result, "nav": "verify"})
+
+
+@require_http_methods(["GET"])
+def rdd_document_link(request, token):
+    """The transmitted RDD's document behind the link of its e-mail, without an account (supports.links): the link
+    is signed and dated, and the document checked against its trail before it is served."""
+    try:
+        stored = links.linked_render(token)
+    except links.LinkExpired:
+        return render(
+            request, "supports/link_invalid.html", {"expired": True, "days": settings.RDD_LINK_DAYS}, status=410
+        )
+    if stored is None:
+        return render(request, "supports/link_invalid.html", {"expired": False}, status=404)
+    check = services.rdd_document_check(stored)
+    if check is None or not check.intact:
+        if check is not None:
+            services.log_document_refused(check, user_label=user_label(request), address=client_address(request))
+        return render(request, "supports/link_invalid.html", {"expired": False, "altered": True}, status=409)
+    meeting = stored.meeting
+    filename = f"rdd-{meeting.commission.slug}-{meeting.date:%Y-%m-%d}-final.pdf"
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from playwright.sync_api import Locator, Page, expect
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -21,6 +22,7 @@ from commissions.meetings.models import Meeting
 from decisions import services
 from decisions.models import Rdd
 from demo.meetings import PERFADOM, RECENT_QUESTION, RECENT_RECORD, RECENT_TITLE
+from members.models import Person
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +100,13 @@ def test_the_agent_transmits_and_a_member_downloads_the_rdd_and_the_support(
     approved_rdd.refresh_from_db()
     assert approved_rdd.status == Rdd.Status.TRANSMITTED
     log_out()
+
+    # Every member received the sealed RDD attached to the transmission e-mail: a PDF with the session's decision.
+    member = Person.objects.get(user__username="membre")
+    [sent] = [message for message in mail.outbox if message.to == [member.email] and day in message.subject]
+    [(attached_name, attached, mimetype)] = sent.attachments
+    assert mimetype == "application/pdf" and attached_name.endswith(".pdf")
+    assert DEMO_DECISION in pdf_text(attached)
 
     # M. BALMELLE, a member, finds the RDD among the transmitted ones, reads it, and downloads both documents.
     log_in("membre")

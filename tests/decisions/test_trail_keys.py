@@ -238,38 +238,19 @@ def test_production_refuses_to_start_without_a_trail_key():
 # The anchors members keep
 
 
-def send_emails(callbacks) -> None:
-    """Run, of the callbacks a transmission queued on commit, only the e-mails' (not the document's rendering)."""
-    for callback in callbacks:
-        if "_notify_on_commit" in callback.__qualname__:
-            callback()
-
-
-def test_the_transmission_email_states_the_chain_head(approved, alice, member_user, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.rdd_transmit(rdd=approved, user=alice)
-    send_emails(callbacks)  # queued before the document's rendering
-
-    head = TrailEntry.objects.get(rdd=approved, action=TrailEntry.Action.TRANSMIT).entry_hash
-    body = mail.outbox[0].body
-    assert f"Tête de la chaîne du journal du relevé : {head}" in body
-    assert "le SHA-256 du document PDF est consigné dans le journal à la suite de cette entrée" in body
-
-
-def test_the_transmission_email_states_the_documents_sha256_once_recorded(
+def test_the_transmission_email_states_the_documents_sha256_and_the_chain_head(
     approved, alice, member_user, django_capture_on_commit_callbacks
 ):
-    sha256 = hashlib.sha256(b"le document").hexdigest()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    # The members' e-mail leaves once the sealed document is recorded in the trail (supports.links).
+    with django_capture_on_commit_callbacks(execute=True):
         services.rdd_transmit(rdd=approved, user=alice)
-    services.rdd_record_document(rdd=approved, sha256=sha256, page_count=2)
-    send_emails(callbacks)
 
-    head = TrailEntry.objects.get(rdd=approved, action=TrailEntry.Action.DOCUMENT).entry_hash
-    body = mail.outbox[0].body
+    document = TrailEntry.objects.get(rdd=approved, action=TrailEntry.Action.DOCUMENT)
+    assert document.sequence == TrailEntry.objects.filter(rdd=approved).count()  # the chain's head
+    [body] = [message.body for message in mail.outbox if message.to == [member_user.person.email]]
+    sha256 = document.note.rsplit(" ", 1)[-1]
     assert f"Document PDF du relevé (SHA-256) : {sha256}" in body
-    assert f"Tête de la chaîne du journal du relevé : {head}" in body
-    assert "consigné dans le journal à la suite" not in body
+    assert f"Tête de la chaîne du journal du relevé : {document.entry_hash}" in body
 
 
 def test_the_rdd_page_says_which_entries_came_before_the_key(client, alice, pre_key):
