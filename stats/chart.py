@@ -195,7 +195,8 @@ def _svg(title: str, items: list, series: list[Series], *, signed: bool = False,
 
 
 def table_charts(view: TableView, keys: list[str] | None = None) -> list[Chart]:
-    """The charts of a table (those of `keys`, else every chart its kind has), each with its title."""
+    """The charts of a table (those of `keys`, else those its secretariat chose, else every chart of its kind)."""
+    keys = keys or view.table.charts or None
     charts = []
     for key, _ in CHARTS.get(view.table.kind, ()):
         if keys is not None and key not in keys:

@@ -28,6 +28,19 @@ class AttachForm(forms.Form):
     agenda_item = forms.TypedChoiceField(label="Point de l'ordre du jour", coerce=int, required=False, empty_value=None)
 
 
+class ChartsForm(forms.Form):
+    """The charts of a table, among those its kind has (stats.chart.CHARTS)."""
+
+    charts = forms.MultipleChoiceField(label="Graphiques", widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args, table, **kwargs):
+        from .chart import CHARTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["charts"].choices = list(CHARTS.get(table.kind, ()))
+        self.fields["charts"].initial = table.charts or [key for key, _ in CHARTS.get(table.kind, ())]
+
+
 class DeriveForm(forms.Form):
     extract = forms.TypedChoiceField(label="Extrait national", coerce=int)
     territory = forms.ChoiceField(label="Territoire")

@@ -32,6 +32,12 @@ class StatTable(models.Model):
     file_hash = models.CharField("empreinte du fichier", max_length=64, blank=True)
     label_header = models.CharField("en-tête des intitulés", max_length=200, blank=True)
     warnings = models.JSONField("avertissements", default=list, blank=True)
+    charts = models.JSONField(
+        "graphiques",
+        default=list,
+        blank=True,
+        help_text="Les graphiques montrés avec le tableau (stats.chart.CHARTS) ; vide : tous ceux de son type.",
+    )
     derived_from = models.ForeignKey(
         "NationalExtract", null=True, blank=True, on_delete=models.CASCADE, related_name="derived_tables"
     )

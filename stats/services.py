@@ -318,6 +318,21 @@ def table_attach(*, table: StatTable, agenda_item: AgendaItem | None) -> StatTab
     return table
 
 
+def table_charts_set(*, table: StatTable, keys: list[str]) -> StatTable:
+    """The charts the secretariat chose for a table (shown on its page and in the supports); at least one."""
+    from .chart import CHARTS
+
+    known = [key for key, _ in CHARTS.get(table.kind, ())]
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise ValidationError(f"Graphique inconnu pour ce type de tableau : {', '.join(unknown)}.")
+    if not keys:
+        raise ValidationError("Choisissez au moins un graphique.")
+    table.charts = [key for key in known if key in keys]
+    table.save(update_fields=["charts"])
+    return table
+
+
 def table_delete(*, table: StatTable) -> None:
     table.delete()
 

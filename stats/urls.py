@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:table_id>/graphique.svg", views.table_chart, name="chart"),
     path("<int:table_id>/export.<str:file_format>", views.table_export, name="export"),
     path("<int:table_id>/rattacher/", views.table_attach, name="attach"),
+    path("<int:table_id>/graphiques/", views.table_charts_choose, name="charts"),
     path("<int:table_id>/supprimer/", views.table_delete, name="delete"),
 ]

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -21,11 +22,11 @@ from commissions.meetings.models import AgendaItem
 
 from . import services
 from .aids import aid_eligibility, read_activity, rules_for_year
-from .chart import table_chart_svg
+from .chart import table_chart_svg, table_charts
 from .export import export_csv, export_xlsx
 from .extract.derivation import montants_derive
 from .extract.jobs import extract_create, extract_queue
-from .forms import AidForm, AttachForm, DeriveForm, ExtractUploadForm, TableUploadForm
+from .forms import AidForm, AttachForm, ChartsForm, DeriveForm, ExtractUploadForm, TableUploadForm
 from .models import NationalExtract, PendingUpload, StatTable
 from .parsing import MAX_TABLE_BYTES, FileRejected
 from .selectors import table_view, table_view_compared, tables_for
@@ -266,9 +267,13 @@ def table_detail(request, slug, table_id):
             "commission": commission,
             "table": table,
             "view": view,
-            "chart": mark_safe(table_chart_svg(view)),  # built from escaped parts in stats.chart
+            # The charts chosen for the table, each under its title (SVG built from escaped parts in stats.chart).
+            "chart": mark_safe(
+                "".join(f'<p class="fw-bold mb-1 mt-3">{escape(c.title)}</p>{c.svg}' for c in table_charts(view))
+            ),
             "can_manage": manage,
             "attach_form": attach_form,
+            "charts_form": ChartsForm(table=table) if manage else None,
         },
     )
 
@@ -313,6 +318,24 @@ def table_attach(request, slug, table_id):
     item = _agenda_items(commission).filter(pk=item_id).first() if item_id else None
     services.table_attach(table=table, agenda_item=item)
     messages.success(request, "Le tableau est rattaché au point." if item else "Le tableau n'est plus rattaché.")
+    return redirect(table.get_absolute_url())
+
+
+@require_POST
+@login_required
+def table_charts_choose(request, slug, table_id):
+    commission = commission_for(request.user, slug, manage=True)
+    table = _table(commission, table_id)
+    form = ChartsForm(request.POST, table=table)
+    if not form.is_valid():
+        messages.error(request, "Graphiques : " + " ".join(form.errors.get("charts", ["choix invalide."])))
+        return redirect(table.get_absolute_url())
+    try:
+        services.table_charts_set(table=table, keys=form.cleaned_data["charts"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(table.get_absolute_url())
+    messages.success(request, "Les graphiques du tableau sont enregistrés ; les supports les montreront.")
     return redirect(table.get_absolute_url())
 
 

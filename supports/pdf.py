@@ -76,10 +76,10 @@ def render_pdf(context: dict) -> RenderResult:
             "Vérifiez que les fichiers statiques du portail sont déployés (manage.py collectstatic)."
         ) from None
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=annexes(context) or None)
-    pdf, unreadable = pdfua_finish(pdf, annexes=pdf_annexes(context))
+    pdf, unreadable, page_count = pdfua_finish(pdf, annexes=pdf_annexes(context))
     seconds = time.perf_counter() - started
     refused = fetcher.refused + [f"annexe illisible : {title}" for title in unreadable]
-    return RenderResult(pdf=pdf, page_count=len(document.pages), seconds=seconds, refused=refused)
+    return RenderResult(pdf=pdf, page_count=page_count, seconds=seconds, refused=refused)
 
 
 def pdf_annexes(context: dict) -> list[Annex]:

@@ -191,10 +191,10 @@ def _next_parent_key(nums: Array) -> int:
     return max(keys, default=-1) + 1
 
 
-def pdfua_finish(pdf_bytes: bytes, *, annexes: list[Annex] | None = None) -> tuple[bytes, list[str]]:
+def pdfua_finish(pdf_bytes: bytes, *, annexes: list[Annex] | None = None) -> tuple[bytes, list[str], int]:
     """The PDF with its margins as artifacts, its headers scoped, its language in the XMP and its annexes.
 
-    Returns the bytes and the titles of annexes that could not be read.
+    Returns the bytes, the titles of annexes that could not be read and the number of pages.
     """
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         reachable = _reachable(pdf.Root.StructTreeRoot)
@@ -204,4 +204,5 @@ def pdfua_finish(pdf_bytes: bytes, *, annexes: list[Annex] | None = None) -> tup
         _language(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
-    return out.getvalue(), refused
+        pages = len(pdf.pages)
+    return out.getvalue(), refused, pages

@@ -28,7 +28,8 @@ class Walk:
     language_in_xmp: list[str] = field(default_factory=list)
     lang: str = ""
     bookmarks: list[tuple[int, str]] = field(default_factory=list)  # (depth, title)
-    untagged_content_pages: list[int] = field(default_factory=list)
+    catalog: dict = field(default_factory=dict)  # MarkInfo/Marked, DisplayDocTitle, dc:title, pdfuaid:part
+    pages_with_annotations_not_in_structure_order: list[int] = field(default_factory=list)
 
 
 def _kids(element) -> list:
@@ -116,6 +117,17 @@ def walk(data: bytes) -> Walk:
         with pdf.open_metadata() as metadata:
             language = metadata.get("dc:language")
             result.language_in_xmp = list(language) if language else []
+            result.catalog = {
+                "marked": bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False)),
+                "display_doc_title": bool(pdf.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)),
+                "title": str(metadata.get("dc:title", "")),
+                "pdfua_part": str(metadata.get("pdfuaid:part", "")),
+            }
+        result.pages_with_annotations_not_in_structure_order = [
+            number
+            for number, page in enumerate(pdf.pages, start=1)
+            if page.obj.get("/Annots") and page.obj.get("/Tabs") != Name.S
+        ]
         with pdf.open_outline() as outline:
             result.bookmarks = _bookmarks(outline.root)
     return result

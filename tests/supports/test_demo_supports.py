@@ -367,3 +367,12 @@ def test_bookmarks_are_numbered_nested_and_once_each(rendered, name):
         assert [title for title in titles if re.match(r"\d", title)] == expected
     else:
         assert titles[0] == "Relevé de décisions"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_the_catalog_and_metadata_say_what_pdf_ua_asks(rendered, name):
+    tree = rendered[name]["walk"]
+    assert tree.catalog["marked"] and tree.catalog["display_doc_title"]
+    assert tree.catalog["title"]
+    assert tree.catalog["pdfua_part"] == "1"
+    assert tree.pages_with_annotations_not_in_structure_order == []
