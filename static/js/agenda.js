@@ -53,10 +53,11 @@ function usable(element) {
 }
 
 function restoreFocus(zone) {
+  // The add form sent back in error: its summary (an alert) takes the focus and is read out; its links lead to the
+  // fields.
   const errors = zone.querySelector("#agenda-add-erreurs")
   if (errors) {
-    const invalid = zone.querySelector(".agenda-add .form-control, .agenda-add .form-select")
-    if (invalid) invalid.focus()
+    errors.focus()
     return
   }
   const row = zone.dataset.focus && document.getElementById(`point-${zone.dataset.focus}`)

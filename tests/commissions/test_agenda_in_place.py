@@ -199,8 +199,11 @@ def test_an_item_added_without_a_title_shows_the_form_again_in_the_fragment(clie
     client.force_login(alice)
     response = client.post(url("agenda_item_add", agenda), {"title": "", "speaker": ""}, **HTMX)
     html = response.content.decode()
-    assert 'id="agenda-add-erreurs"' in html
-    assert "Titre : Ce champ est obligatoire." in html
+    assert '<div class="alert alert-danger" role="alert" id="agenda-add-erreurs" tabindex="-1">' in html
+    assert '<a href="#id_title">Titre : Ce champ est obligatoire.</a>' in html
+    # The field says it is invalid and which text describes its error.
+    assert 'aria-invalid="true"' in html and 'aria-describedby="id_title_error"' in html
+    assert '<div id="id_title_error" class="invalid-feedback d-block">Ce champ est obligatoire.</div>' in html
     assert '<details class="card card-body mb-4 agenda-add" open>' in html
 
 
