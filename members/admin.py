@@ -22,8 +22,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ("last_name", "first_name", "civility", "email", "phone", "user")
     list_select_related = ("user",)
-    # The model's order with the primary key last, as the index of migration 0002 holds it (the admin would add a
-    # descending primary key that no index serves); searched by trigram indexes on PostgreSQL (the same migration).
+    # The model's order with the primary key last, as an index holds it (decisions' migration 0010; the admin would
+    # add a descending primary key that no index serves); searched by trigram indexes on PostgreSQL (the same one).
     ordering = ("last_name", "first_name", "pk")
     show_full_result_count = False
     search_fields = ("last_name", "first_name", "email")

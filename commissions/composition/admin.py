@@ -19,7 +19,7 @@ from .models import (
 )
 from .services import sections_ensure
 
-# What a search on a person matches: the columns indexed by trigrams on PostgreSQL (members' migration 0002).
+# What a search on a person matches: the columns indexed by trigrams on PostgreSQL (decisions' migration 0010).
 PERSON_SEARCH = ("person__last_name", "person__first_name", "person__email")
 
 

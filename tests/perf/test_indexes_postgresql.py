@@ -1,0 +1,56 @@
+"""On PostgreSQL, the queries that grow with a national deployment can be served by the indexes made for them
+(decisions' migration 0010): each plan below names its index. Sequential scans are turned off for the plan only,
+since on a test's few rows the planner rightly prefers them; what is checked is that the index matches the query
+Django writes (an index on another expression, or in another order, would leave a sequential scan or a sort)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from commissions.composition.models import Commission, Mandate
+from commissions.meetings.models import AgendaItem, Meeting
+from decisions.models import Rdd
+from decisions.selectors import transmitted_for
+from members.models import Person
+
+pytestmark = pytest.mark.postgres
+
+
+def _plan(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        return queryset.explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+
+
+def test_the_admins_searches_and_orders_use_their_indexes(db):
+    plan = _plan(Person.objects.filter(last_name__icontains="ern").order_by("last_name", "first_name", "pk")[:100])
+    assert "person_last_name_trgm" in plan
+    plan = _plan(Person.objects.filter(email__icontains="@cpam").order_by()[:100])
+    assert "person_email_trgm" in plan
+    plan = _plan(Person.objects.order_by("last_name", "first_name", "pk")[:100])
+    assert "person_admin_order" in plan and "Sort" not in plan
+    plan = _plan(Mandate.objects.order_by("-start", "-pk")[:100])
+    assert "mandate_admin_order" in plan and "Sort" not in plan
+    plan = _plan(AgendaItem.objects.filter(title__icontains="perfadom").order_by("-pk")[:100])
+    assert "agenda_item_title_trgm" in plan
+    plan = _plan(Meeting.objects.order_by("-date", "-start_time", "-pk")[:100])
+    assert "meeting_date_order" in plan and "Sort" not in plan
+
+
+def test_the_inbox_reads_only_the_submitted_rdds(db):
+    plan = _plan(Rdd.objects.filter(status=Rdd.Status.SUBMITTED).order_by("submitted_at", "pk"))
+    assert "rdd_submitted_order" in plan
+
+
+def test_the_transmitted_list_starts_from_the_users_commissions(db, alice):
+    # `visible_to` as a list of the user's commissions: no EXISTS evaluated for every commission (an OR of three
+    # subplans), the commissions read by their primary key.
+    plan = _plan(transmitted_for(alice))
+    assert "SubPlan" not in plan and "alternatives" not in plan
+    assert "commissions_commission_pkey" in plan
+    assert Commission.objects.visible_to(alice).count() == 1
+    assert Commission.objects.visible_to(get_user_model()(pk=10**9)).count() == 0
