@@ -12,7 +12,7 @@ from django.db import models
 from commissions.composition.admin_filters import commission_filter
 from portal.sanitize import sanitize_html
 
-from . import lifecycle
+from . import lifecycle, services
 from .models import (
     AgendaAttachment,
     AgendaItem,
@@ -73,7 +73,17 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ("commission__name", "title", "place")
     date_hierarchy = "date"
     autocomplete_fields = ("presided_by",)
-    readonly_fields = ("status", "record_lock", "convocation_round", "convened_at", "created_at", "updated_at")
+    readonly_fields = (
+        "status",
+        "record_lock",
+        "convocation_round",
+        "convened_at",
+        "calendar_uid",
+        "calendar_sequence",
+        "convocation_sequence",
+        "created_at",
+        "updated_at",
+    )
     inlines = [AgendaItemInline, AttendanceInline]
     list_select_related = ("commission", "presided_by")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -86,6 +96,11 @@ class MeetingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_locked)
+
+    def save_model(self, request, obj, form, change):
+        if change and services.calendar_moved(obj, form.changed_data):
+            obj.calendar_sequence += 1  # a move made here is a new revision of the calendar entry too
+        super().save_model(request, obj, form, change)
 
 
 class AgendaAttachmentInline(admin.TabularInline):

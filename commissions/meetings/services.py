@@ -26,6 +26,14 @@ from .signals import meeting_created
 # What the members' calendars show of a meeting: a change raises the invitation's SEQUENCE.
 CALENDAR_FIELDS = ("date", "start_time", "end_time", "place", "video_link")
 
+
+def calendar_moved(meeting: Meeting, changed: list[str]) -> bool:
+    """Whether changing these fields moves what calendars show of the meeting: then the service (and the admin)
+    raise `calendar_sequence`, a new revision of its entry that the feed shows at once, and a convened meeting's page
+    asks the secretariat to send the convocation again (Meeting.convocation_outdated)."""
+    return any(name in CALENDAR_FIELDS for name in changed)
+
+
 MEETING_FIELDS = (
     "kind",
     "title",
@@ -85,12 +93,10 @@ def meeting_update(*, meeting: Meeting, status: str | None = None, **fields) -> 
         raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
     meeting = Meeting.objects.select_for_update().select_related("commission").get(pk=meeting.pk)
     lifecycle.require_fields_open(meeting, fields)
-    moved = any(name in fields and getattr(meeting, name) != fields[name] for name in CALENDAR_FIELDS)
+    moved = calendar_moved(meeting, [name for name in fields if getattr(meeting, name) != fields[name]])
     for name, value in fields.items():
         setattr(meeting, name, value)
     if moved:
-        # A new revision of the calendar entry (the feed shows it at once); a convened meeting's page then asks
-        # the secretariat to send the convocation again (Meeting.convocation_outdated).
         meeting.calendar_sequence += 1
     meeting.full_clean()
     meeting.save()

@@ -177,3 +177,22 @@ def test_a_cancelled_meeting_sends_a_cancel_that_both_parsers_read(agenda, membe
     assert ical_event["sequence"] == int(vobject_event.sequence.value) == 1
     agenda.refresh_from_db()
     assert vobject_event.uid.value == f"{agenda.calendar_uid}@commissions-paritaires"
+
+
+def test_a_move_made_in_the_admin_raises_the_sequence_too(rf, admin_user, meeting):
+    from django.contrib import admin
+    from django.forms.models import model_to_dict
+
+    from commissions.meetings.admin import MeetingAdmin
+    from commissions.meetings.models import Meeting
+
+    model_admin = MeetingAdmin(Meeting, admin.site)
+    request = rf.post("/")
+    request.user = admin_user
+    form_class = model_admin.get_form(request, meeting, change=True)
+    data = {name: value for name, value in model_to_dict(meeting, fields=form_class.base_fields).items() if value}
+    for changes, sequence in (({"title": "Séance plénière"}, 0), ({"place": "CPAM du Var, Toulon"}, 1)):
+        form = form_class({**data, **changes}, instance=Meeting.objects.get(pk=meeting.pk))
+        assert form.is_valid(), form.errors
+        model_admin.save_model(request, form.save(commit=False), form, change=True)
+        assert Meeting.objects.get(pk=meeting.pk).calendar_sequence == sequence
