@@ -9,3 +9,6 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from . import schema  # noqa: F401  (registers the token's security scheme in the OpenAPI schema)
+        from .tombstones import connect
+
+        connect()  # a tombstone for each object of the API deleted, whatever deletes it

@@ -10,6 +10,8 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 
+from commissions.composition.models import Commission
+
 PARAMETERS = {
     "body": ("string", None, "Identifiant (slug) d'une commission : ses seuls objets."),
     "modified_since": (
@@ -56,7 +58,10 @@ class ApiFilters(BaseFilterBackend):
         fields = getattr(view, "api_filters", {})
         params = request.query_params
         if "body" in fields and params.get("body"):
-            queryset = queryset.filter(**{fields["body"]: params["body"]})
+            body = params["body"]
+            if fields["body"].endswith("__in"):  # a commission id kept without a relation (the tombstones)
+                body = Commission.objects.filter(slug=body).values("pk")
+            queryset = queryset.filter(**{fields["body"]: body})
         if "modified_since" in fields and params.get("modified_since"):
             queryset = queryset.filter(
                 **{f"{fields['modified_since']}__gte": _moment("modified_since", params["modified_since"])}

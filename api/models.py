@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -36,3 +37,32 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) — {self.user}"
+
+
+class Tombstone(models.Model):
+    """An object of the API that was deleted: kept so that a client synchronising with `modified_since` learns of
+    the removal (`/api/v1/deleted/`). Plain ids, not foreign keys: the objects, and maybe their commission, are
+    gone."""
+
+    class Kind(models.TextChoices):
+        BODY = "body", "Body"
+        SECTION = "section", "Organization"
+        POST = "post", "Post"
+        MEMBERSHIP = "membership", "Membership"
+        MEETING = "meeting", "Meeting"
+        AGENDA_ITEM = "agendaitem", "AgendaItem"
+        FILE = "file", "File"
+        TABLE = "table", "Table"
+
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    object_id = models.BigIntegerField("identifiant")
+    commission_id = models.BigIntegerField("commission", null=True)
+    deleted_at = models.DateTimeField("supprimé le", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "objet supprimé"
+        verbose_name_plural = "objets supprimés"
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id} supprimé le {self.deleted_at:%d/%m/%Y}"

@@ -58,8 +58,9 @@ class ApiObject(serializers.Serializer):
 
     @staticmethod
     def _moment(obj, field: str | None):
+        # As DRF writes every other moment: ISO 8601 in the portal's time zone, with its offset.
         value = getattr(obj, field) if field else None
-        return value.isoformat() if value is not None else None
+        return serializers.DateTimeField().to_representation(value) if value is not None else None
 
 
 class BodySerializer(ApiObject, serializers.ModelSerializer):
@@ -452,7 +453,7 @@ class RecordSerializer(ApiObject, serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_modified(self, obj: Rdd):
-        return (obj.validated_at or obj.transmitted_at).isoformat()
+        return serializers.DateTimeField().to_representation(obj.validated_at or obj.transmitted_at)
 
     @extend_schema_field(DocumentSerializer(allow_null=True))
     def get_document(self, obj: Rdd):
@@ -568,3 +569,32 @@ class SystemSerializer(serializers.Serializer):
     record = serializers.URLField()
     file = serializers.URLField()
     table = serializers.URLField()
+    deleted = serializers.URLField()
+
+
+class TombstoneSerializer(serializers.Serializer):
+    """A deleted object: its former address and type, `deleted: true`, and when it was deleted (`modified`)."""
+
+    id = serializers.SerializerMethodField()
+    type = serializers.CharField(source="get_kind_display")
+    body = serializers.SerializerMethodField()
+    created = serializers.SerializerMethodField()
+    modified = serializers.DateTimeField(source="deleted_at")
+    deleted = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_id(self, obj) -> str:
+        return reverse(f"api:{obj.kind}-detail", args=[obj.object_id], request=self.context["request"])
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_body(self, obj):
+        if obj.commission_id is None:
+            return None
+        return reverse("api:body-detail", args=[obj.commission_id], request=self.context["request"])
+
+    @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+    def get_created(self, obj):
+        return None
+
+    def get_deleted(self, obj) -> bool:
+        return True

@@ -20,6 +20,7 @@ router.register("agendaItems", views.AgendaItemViewSet, basename="agendaitem")
 router.register("records", views.RecordViewSet, basename="record")
 router.register("files", views.FileViewSet, basename="file")
 router.register("tables", views.TableViewSet, basename="table")
+router.register("deleted", views.DeletedViewSet, basename="deleted")
 
 urlpatterns = [
     path("", views.SystemView.as_view(), name="system"),

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import quote_etag
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -36,6 +36,7 @@ from . import serializers
 from .access import scope_for
 from .etags import etag_for
 from .filters import ApiFilters
+from .models import Tombstone
 
 TRANSMITTED = (Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED)
 
@@ -105,6 +106,7 @@ class SystemView(ConditionalMixin, APIView):
                 ("record", "record"),
                 ("file", "file"),
                 ("table", "table"),
+                ("deleted", "deleted"),
             )
         }
         return Response(
@@ -394,3 +396,18 @@ class TableViewSet(ApiViewSet):
         table = self.get_object()
         table.cells = json.loads(export_json(table_view(table)))
         return Response(self.get_serializer(table).data)
+
+
+class DeletedViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The objects deleted from the commissions the caller sees (tombstones), the latest first: with
+    `modified_since`, what a synchronising client must remove."""
+
+    serializer_class = serializers.TombstoneSerializer
+    filter_backends = [ApiFilters]
+    api_filters = {"body": "commission_id__in", "modified_since": "deleted_at"}
+
+    def get_queryset(self):
+        tombstones = Tombstone.objects.order_by("-deleted_at", "-pk")
+        if self.request.user.is_superuser:
+            return tombstones  # an admin also learns of the deletion of a whole commission
+        return tombstones.filter(commission_id__in=scope_for(self.request).visible)

@@ -35,6 +35,7 @@ BUDGETS = {
     "records": 13,
     "files": 4,
     "tables": 4,
+    "deleted": 4,
 }
 
 
@@ -42,6 +43,7 @@ def grow(commission, secretariat, presidents, times: int, start: int) -> None:
     """`times` more of everything the lists show: seats and mandates with aliases, meetings with agenda items and
     attendance, transmitted records with their documents, files and tables."""
     for index in range(start, start + times):
+        day = datetime.date(2019, 1, 1) + datetime.timedelta(days=index)
         mandate = seat_member(commission, SectionKind.PROFESSIONAL)
         OrganisationAlias.objects.create(organisation=mandate.seat.organisation, name=f"Autre nom {index}")
         meeting = meeting_create(
@@ -66,6 +68,9 @@ def grow(commission, secretariat, presidents, times: int, start: int) -> None:
             page_count=1,
             file=ContentFile(b"%PDF-1.4", name="support.pdf"),
         )
+        StatTable.objects.create(  # one more, deleted: a tombstone
+            commission=commission, kind="montants", title="Supprimé", period_start=day, period_end=day
+        ).delete()
         StatTable.objects.create(
             commission=commission,
             kind="montants",
