@@ -85,3 +85,21 @@ def test_the_csv_export_is_semicolon_separated_utf8_with_a_bom_and_percent_signs
     lines = response.content.decode("utf-8-sig").splitlines()
     line = next(line for line in lines if "Appareils matériels de traitements" in line)
     assert ";261355100;9,9 %;9281201;-0,2 %;" in line
+
+
+def test_an_ods_goes_through_the_upload_preview_and_confirmation(client, alice, commission):
+    from stats.models import PendingUpload, StatTable
+    from tests.stats.helpers import upload_post
+
+    rows = [[typed(cell) for cell in cells] for _, cells in read_csv(data_file("montants_paca_2023.csv")).rows]
+    client.force_login(alice)
+    response = upload_post(client, commission, name="montants_paca_2023.ods", content=ods(rows))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    pending = PendingUpload.objects.get()
+    preview = client.get(reverse("statistics:preview", args=[commission.slug, pending.pk])).content.decode()
+    assert "Confirmer l'import" in preview
+    client.post(reverse("statistics:confirm", args=[commission.slug, pending.pk]))
+    table = StatTable.objects.get()
+    assert ("Appareils matériels de traitements", "Régime général / Montant") in {
+        (label, header) for label, header, *_ in values_of(table)
+    }
