@@ -133,3 +133,8 @@ def test_the_account_page_refuses_an_empty_name_in_french(client, alice):
 def test_the_account_page_needs_a_login(client, db):
     response = client.get("/compte/jetons-api/")
     assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+
+
+def test_every_page_links_to_the_tokens_page(client, alice):
+    client.force_login(alice)
+    assert 'href="/compte/jetons-api/"' in client.get("/").content.decode()
