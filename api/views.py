@@ -53,7 +53,7 @@ class ConditionalMixin:
         response.render()
         etag = quote_etag(etag_for(response.content))
         response["ETag"] = etag
-        return get_conditional_response(request._request, etag=etag, response=response) or response
+        return get_conditional_response(request, etag=etag, response=response) or response
 
 
 class ApiViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
