@@ -355,6 +355,9 @@ CELERY_TASK_ROUTES = {
 # PDF supports (supports/conf.py): a statistics table longer than this appears as its first rows and totals,
 # the full table as an XLSX annex.
 SUPPORTS_TABLE_MAX_ROWS = env.int("SUPPORTS_TABLE_MAX_ROWS", default=30)
+# A support whose meeting changed is rendered again this many seconds after the last change (supports.refresh;
+# 0: only by the secretariat's button).
+SUPPORTS_REFRESH_SECONDS = env.int("SUPPORTS_REFRESH_SECONDS", default=120)
 
 HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=CELERY_BROKER_URL != "memory://")
 

@@ -33,6 +33,9 @@ WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
 ADMIN_REQUIRE_OTP = False
 # The pages' cache on (per-process memory, emptied before each test by tests/conftest.py), as in production.
 PAGE_CACHE = True
+# Supports are not rendered again by themselves after each change (eager tasks would render at once): the tests
+# of supports.refresh turn it on.
+SUPPORTS_REFRESH_SECONDS = 0
 
 # N+1 detection (django-zeal): a request of the test client that loads a relation lazily once per row of
 # a list raises NPlusOneError, so that every page keeps a query count independent of the amount of data

@@ -33,6 +33,8 @@ class SupportRender(models.Model):
     version = models.CharField("version", max_length=12, choices=Version.choices, default=Version.CONVOCATION)
     status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.PENDING)
     inputs_hash = models.CharField("empreinte des données", max_length=64)
+    # A digest of each part of the data (meta, agenda, rdd…): what changed since, when the hash no longer matches.
+    inputs_parts = models.JSONField("empreintes des parties", default=dict, blank=True, editable=False)
     file = models.FileField("fichier", upload_to=_render_path, max_length=200, blank=True)
     sha256 = models.CharField("SHA-256 du fichier", max_length=64, blank=True)
     page_count = models.PositiveIntegerField("pages", null=True, blank=True)

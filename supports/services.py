@@ -9,11 +9,13 @@ renders once.
 """
 
 import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -47,6 +49,79 @@ def last_ready(meeting: Meeting, *, kind: str, version: str, exclude: int | None
     if exclude is not None:
         renders = renders.exclude(pk=exclude)
     return renders.order_by("-finished_at", "-pk").first()
+
+
+# The parts of a support's data, as the secretariat reads what changed since a rendering.
+PART_LABELS = {
+    "meta": "date, horaires, lieu ou titre de la réunion",
+    "agenda": "ordre du jour, contenus et tableaux des points",
+    "presidency": "présidence",
+    "composition": "composition",
+    "secretariat": "secrétariat",
+    "rdd": "relevé de décisions",
+    "cnil": "mention CNIL",
+    "next_meeting": "prochaine séance",
+}
+
+
+def inputs_parts(context: dict) -> dict[str, str]:
+    """A short digest of each part of a support's context (what `changes_since` compares)."""
+    return {
+        key: hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[
+            :16
+        ]
+        for key, value in context.items()
+    }
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """A ready rendering against the meeting's data now: current, or out of date with what changed."""
+
+    render: SupportRender
+    current: bool
+    changes: tuple[str, ...] = ()
+
+    @property
+    def changes_label(self) -> str:
+        return ", ".join(self.changes)
+
+
+def freshness(render: SupportRender) -> Freshness:
+    """Whether a ready rendering is still made from the meeting's data (a transmitted RDD's document always is:
+    it is the record as transmitted)."""
+    if is_transmitted_rdd_document(render):
+        return Freshness(render, True)
+    context, digest = support_build(render.meeting, kind=render.kind, version=render.version)
+    if render.inputs_hash == digest:
+        return Freshness(render, True)
+    now = inputs_parts(context)
+    before = render.inputs_parts or {}
+    changed = tuple(PART_LABELS.get(key, key) for key in now if key in PART_LABELS and before.get(key) != now[key])
+    return Freshness(render, False, changed or ("mise en page du portail",))
+
+
+def current_render(meeting: Meeting, *, kind: str, version: str) -> SupportRender | None:
+    """The last ready rendering if it is still current: made from the inputs the meeting has now (its inputs hash,
+    see context.inputs_hash); None when there is none or the meeting changed since."""
+    render = last_ready(meeting, kind=kind, version=version)
+    if render is None:
+        return None
+    _, digest = support_build(meeting, kind=kind, version=version)
+    return render if render.inputs_hash == digest else None
+
+
+def convocation_support_file(sender, meeting: Meeting, **kwargs) -> tuple[str, bytes, str] | None:
+    """The convocation support attached to the meeting's convocation (commissions.meetings.signals), if it is
+    current and within the attachments' size limit; otherwise the members find the documents on the portal."""
+    render = current_render(meeting, kind=SupportRender.Kind.SUPPORT, version=SupportRender.Version.CONVOCATION)
+    if render is None or not render.file:
+        return None
+    with render.file.open("rb") as stored:
+        data = stored.read()
+    if len(data) > settings.RDD_EMAIL_ATTACHMENT_MAX_BYTES:
+        return None
+    return (f"support-{meeting.commission.slug}-{meeting.date:%Y-%m-%d}.pdf", data, "application/pdf")
 
 
 def _check_request(meeting: Meeting, kind: str, version: str) -> None:
@@ -175,7 +250,13 @@ def support_render(*, render_id: int) -> SupportRender | None:
                 "render_seconds": round(result.seconds, 3),
             }
         with transaction.atomic():
-            JOBS.finish(render.pk, inputs_hash=digest, finished_at=timezone.now(), **fields)
+            JOBS.finish(
+                render.pk,
+                inputs_hash=digest,
+                inputs_parts=inputs_parts(context),
+                finished_at=timezone.now(),
+                **fields,
+            )
             render.refresh_from_db()
             _record_rdd_document(render, awaiting)
             if awaiting is not None:

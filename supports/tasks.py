@@ -34,3 +34,11 @@ def redeliver_rdd_documents() -> int:
     from .links import undelivered_documents
 
     return sum(mail(render_id=render_id) for render_id in undelivered_documents())
+
+
+@shared_task(acks_late=True)
+def refresh_supports(meeting_id: int, token: str) -> list[int]:
+    """Render again a meeting's supports made out of date by its changes (supports.refresh, debounced)."""
+    from .refresh import refresh
+
+    return refresh(meeting_id, token)

@@ -40,6 +40,14 @@ def meeting_supports(request, slug, meeting_id):
         for key in ((kind, version) for kind in SupportRender.Kind.values for version in SupportRender.Version.values)
         if key in current
     ]
+    manage = can_manage(request.user, commission)
+    # Each ready rendering against the meeting's data now: out of date, it is shown "à mettre à jour" to the
+    # secretariat with what changed, and not offered to the members (they get the current versions only).
+    for item in latest:
+        item.freshness = services.freshness(item) if item.is_ready else None
+    if not manage:
+        offered = {item.pk for item in latest if item.freshness is None or item.freshness.current}
+        renders = [item for item in renders if item.pk in offered]
     return render(
         request,
         "supports/meeting_supports.html",
@@ -49,7 +57,7 @@ def meeting_supports(request, slug, meeting_id):
             "latest": latest,
             "history": renders,
             "in_progress": any(item.status in services.IN_PROGRESS for item in latest),
-            "can_manage": can_manage(request.user, commission),
+            "can_manage": manage,
             "form": GenerateForm(),
             "nav": "commissions",
         },
@@ -101,6 +109,9 @@ def support_download(request, slug, meeting_id, render_id):
         # Members read an RDD once it is transmitted, like its page in the decisions app.
         if not services.is_transmitted_rdd_document(stored):
             raise Http404("Document introuvable.")
+    if not can_manage(request.user, commission) and not services.freshness(stored).current:
+        # Members are offered the current version only: an out-of-date support waits for its new rendering.
+        raise Http404("Ce support n'est plus à jour : le secrétariat le met à jour.")
     check = services.rdd_document_check(stored)
     if check is not None and not check.intact:
         # The stored file is no longer the one whose SHA-256 the trail records: never served.

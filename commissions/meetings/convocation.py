@@ -24,6 +24,7 @@ from .models import (
     Meeting,
 )
 from .selectors import AgendaNode, agenda_flat, meeting_members
+from .signals import attachments_for
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +34,14 @@ class AlreadyConvened(Exception):
 
 
 @transaction.atomic
-def meeting_convene(*, meeting: Meeting, seen_round: int | None = None) -> Meeting:
+def meeting_convene(*, meeting: Meeting, seen_round: int | None = None, note: str = "") -> Meeting:
     """Mark the meeting convened and send the convocation to every current member once the transaction commits.
 
     Convening again (after a change of time or place) sends a new convocation that replaces the first one.
     `seen_round` is the round the confirmation page showed: when another request has sent a round since
     (five clicks at once, two agents), nothing is sent again and AlreadyConvened is raised. The meeting's row
-    is locked, so concurrent requests run one after the other and see each other's round.
+    is locked, so concurrent requests run one after the other and see each other's round. `note`: the
+    secretariat's message at the head of the e-mail.
     """
     meeting = Meeting.objects.select_for_update().select_related("commission").get(pk=meeting.pk)
     if seen_round is not None and meeting.convocation_round != seen_round:
@@ -54,6 +56,7 @@ def meeting_convene(*, meeting: Meeting, seen_round: int | None = None) -> Meeti
     meeting.convened_at = timezone.now()
     meeting.convocation_round += 1
     meeting.convocation_sequence = meeting.calendar_sequence
+    meeting.convocation_note = note.strip()
     meeting.save(
         update_fields=[
             "status",
@@ -61,6 +64,7 @@ def meeting_convene(*, meeting: Meeting, seen_round: int | None = None) -> Meeti
             "convened_at",
             "convocation_round",
             "convocation_sequence",
+            "convocation_note",
             "updated_at",
         ]
     )
@@ -91,7 +95,9 @@ NOTICES = {
 }
 
 
-def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNode]) -> AutomaticEmail:
+def convocation_message(
+    meeting: Meeting, person: Person, agenda: list[AgendaNode], attachments: list | tuple = ()
+) -> AutomaticEmail:
     """The round's e-mail to one member: the convocation, or the notice that the meeting is cancelled or postponed,
     as an invitation that adds, replaces or cancels the calendar entry (REQUEST or CANCEL, see portal.mail)."""
     label, template, method = NOTICES[meeting.status]
@@ -101,6 +107,7 @@ def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNod
         "person": person,
         "agenda": agenda,
         "url": settings.PORTAL_BASE_URL + meeting.get_absolute_url(),
+        "attachments": [name for name, _, _ in attachments],
     }
     if meeting.status == Meeting.Status.CONVENED and meeting.convocation_round > 1:
         label = "Convocation modifiée"
@@ -118,9 +125,12 @@ def convocation_message(meeting: Meeting, person: Person, agenda: list[AgendaNod
     attendee.params["rsvp"] = icalendar.vText("TRUE")
     event.add("attendee", attendee)
     ics = meetings_calendar([meeting], name=meeting.commission.name, method=method, events=[event])
-    return AutomaticEmail(
+    message = AutomaticEmail(
         subject, body, to=[person.email], calendar=ics, calendar_method=method, calendar_name="convocation.ics"
     )
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    return message
 
 
 def _address(from_email: str) -> str:
@@ -152,6 +162,8 @@ def convocation_deliver(*, meeting: Meeting) -> int:
     if meeting.status not in NOTICES or meeting.convocation_round == 0:
         return 0
     agenda = agenda_flat(meeting)
+    # The convocation carries the documents the apps above attach (the current convocation support).
+    attachments = attachments_for(meeting) if meeting.status == Meeting.Status.CONVENED else []
     sent = 0
     for person in convocation_recipients(meeting):
         try:
@@ -166,7 +178,7 @@ def convocation_deliver(*, meeting: Meeting) -> int:
         if claimed != 1:
             continue
         try:
-            convocation_message(meeting, person, agenda).send()
+            convocation_message(meeting, person, agenda, attachments).send()
         except Exception:
             # Release the claim so that a later run sends it; the others still go out.
             ConvocationDelivery.objects.filter(pk=delivery.pk).update(sent_at=None)

@@ -106,6 +106,8 @@ class Meeting(models.Model):
     calendar_uid = models.UUIDField("identifiant d'agenda", default=uuid.uuid4, unique=True, editable=False)
     calendar_sequence = models.PositiveIntegerField("révision de l'invitation", default=0, editable=False)
     convocation_sequence = models.PositiveIntegerField("révision envoyée", default=0, editable=False)
+    # The secretariat's message at the head of the last convocation sent (written on the confirmation page).
+    convocation_note = models.TextField("message du secrétariat", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -48,8 +48,8 @@ BUDGETS = {
     # The header (status, versions) read apart from the cached body; the trail check reads no more. A draft states
     # its session's facts as the directory gives them (decisions.facts: the meeting, who presides, the attendance
     # with each member's organisation, the session's presidents): 9 queries whatever the data; a submitted RDD
-    # reads its snapshot instead.
-    "RDD page": 24,
+    # reads its snapshot instead. The secretariat's page reads the trail's addresses (decisions.TrailAccess) once.
+    "RDD page": 25,
     "inbox": 5,
     "transmitted RDDs": 5,  # with the pagination count
     "statistics page": 8,

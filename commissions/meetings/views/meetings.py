@@ -41,6 +41,7 @@ from commissions.meetings.models import (
     Meeting,
     QuorumRule,
 )
+from commissions.meetings.signals import attachments_for
 from portal import generations
 from portal.forms import add_service_errors, bootstrap
 from portal.spreadsheets import table_csv, table_xlsx
@@ -199,6 +200,9 @@ def meeting_detail(request, slug, meeting_id):
     )
 
 
+CONVOCATION_NOTE_MAX = 2000
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_convene(request, slug, meeting_id):
@@ -207,8 +211,16 @@ def meeting_convene(request, slug, meeting_id):
     meeting = _meeting(commission, meeting_id)
     if request.method == "POST":
         seen = request.POST.get("round", "")
+        note = request.POST.get("message", "")
+        if len(note) > CONVOCATION_NOTE_MAX:
+            messages.error(
+                request, f"Le message du secrétariat dépasse {CONVOCATION_NOTE_MAX} caractères : raccourcissez-le."
+            )
+            return redirect("commissions:meeting_convene", commission.slug, meeting.pk)
         try:
-            meeting = convocation.meeting_convene(meeting=meeting, seen_round=int(seen) if seen.isdigit() else None)
+            meeting = convocation.meeting_convene(
+                meeting=meeting, seen_round=int(seen) if seen.isdigit() else None, note=note
+            )
         except convocation.AlreadyConvened:
             messages.info(
                 request, "Cette convocation vient d'être envoyée (un autre envoi l'a précédé) : rien n'est renvoyé."
@@ -229,6 +241,9 @@ def meeting_convene(request, slug, meeting_id):
             "recipients": recipients,
             "without_email": [row.person for row in members if not row.person.email],
             "agenda": selectors.agenda_flat(meeting),
+            # What the e-mail will carry besides the invitation: the convocation support, when it is current.
+            "attachments": [name for name, _, _ in attachments_for(meeting)],
+            "note_max": CONVOCATION_NOTE_MAX,
         },
     )
 
