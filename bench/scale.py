@@ -7,7 +7,7 @@ alternating rounds, so that both are measured in the same minutes of a shared ma
 of the README (each page's p95 at scale 20 against scale 1).
 
     python bench/scale.py measure TARGETS.json OUT.json [-n 30]     # DATABASE_URL names the scale's database
-    python bench/scale.py compare OUT-1.json… -- OUT-20.json…
+    python bench/scale.py compare --scale-1 OUT-1.json… --scale-20 OUT-20.json…
 """
 
 import argparse
@@ -30,8 +30,9 @@ class _Counter(list):
         return execute(sql, params, many, context)
 
 
-def _pages(targets: dict) -> list[tuple[str, str, str]]:
-    """(page, account, address): an agent's and a president's pages, the administrator's changelists and searches."""
+def _pages(targets: dict, name: str) -> list[tuple[str, str, str]]:
+    """(page, account, address): an agent's and a president's pages, the administrator's changelists and searches
+    (`name`: a person's whole last name, found once at either scale)."""
     agent = sorted(targets["agents"])[0]
     president = sorted(targets["presidents"])[0]
     commission = targets["agents"][agent]["commissions"][0]
@@ -49,9 +50,9 @@ def _pages(targets: dict) -> list[tuple[str, str, str]]:
         ("inbox", president, "/rdd/a-approuver/"),
         ("RDD page (president)", president, f"/rdd/{presided['rdds'][-1]}/"),
         ("admin: persons", admin, "/admin/members/person/"),
-        ("admin: persons, search", admin, "/admin/members/person/?q=nom0012"),
+        ("admin: persons, search", admin, f"/admin/members/person/?q={name.lower()}"),
         ("admin: mandates", admin, "/admin/commissions/mandate/"),
-        ("admin: mandates, search", admin, "/admin/commissions/mandate/?q=nom0012"),
+        ("admin: mandates, search", admin, f"/admin/commissions/mandate/?q={name.lower()}"),
         ("admin: mandates, commission", admin, f"/admin/commissions/mandate/?commission={slug}"),
         ("admin: meetings", admin, "/admin/commissions/meeting/"),
         ("admin: agenda items", admin, "/admin/commissions/agendaitem/"),
@@ -75,7 +76,11 @@ def measure(targets_file: str, out: str, n: int) -> None:
     User = get_user_model()
     clients: dict[str, Client] = {}
     results = {}
-    for name, username, url in _pages(targets):
+    from members.models import Person
+
+    # A substitute's last name (NOM0100 at scale 1, NOM000100 at scale 20): one person, one mandate at both scales.
+    searched = Person.objects.order_by("pk").values_list("last_name", flat=True)[100]
+    for name, username, url in _pages(targets, searched):
         client = clients.get(username)
         if client is None:
             client = clients[username] = Client()
@@ -140,13 +145,13 @@ def main() -> None:
     run.add_argument("out")
     run.add_argument("-n", type=int, default=30)
     both = sub.add_parser("compare")
-    both.add_argument("files", nargs="+")
+    both.add_argument("--scale-1", nargs="+", required=True)
+    both.add_argument("--scale-20", nargs="+", required=True)
     args = parser.parse_args()
     if args.command == "measure":
         measure(args.targets, args.out, args.n)
     else:
-        split = args.files.index("--")
-        compare(args.files[:split], args.files[split + 1 :])
+        compare(args.scale_1, args.scale_20)
 
 
 if __name__ == "__main__":

@@ -60,5 +60,5 @@ for scale in 1 20; do
     $BIN/python manage.py verify_trails 2>&1 | tee "$RESULTS/verify-trails-$scale.txt"
 done
 
-$BIN/python bench/scale.py compare "$RESULTS"/round-*-scale-1.json -- "$RESULTS"/round-*-scale-20.json \
+$BIN/python bench/scale.py compare --scale-1 "$RESULTS"/round-*-scale-1.json --scale-20 "$RESULTS"/round-*-scale-20.json \
   | tee "$RESULTS/summary.md"
