@@ -1,11 +1,12 @@
 # Two commands do everything on a fresh Debian/Ubuntu machine with Python 3.11:
-#   make demo   set up, load the demo data, serve http://127.0.0.1:8000
+#   make demo   set up, load the demo data, serve http://127.0.0.1:8000 (make demo PORT=8101: another port)
 #   make test   set up, run every test (lint and migrations check included)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
-DEMO_ENV := DJANGO_DEBUG=1 DJANGO_SETTINGS_MODULE=portal.settings
+PORT ?= 8000
+DEMO_ENV := DJANGO_DEBUG=1 DJANGO_SETTINGS_MODULE=portal.settings PORTAL_BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: install system-deps demo serve test lint bench bench-scale clean
 
@@ -26,16 +27,16 @@ demo: install system-deps
 	@test -s var/trail/keys || (umask 077 && mkdir -p var/trail && \
 		echo "demo:$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')" > var/trail/keys)
 	@# var/demo.env: the demo's settings for every later `manage.py` command of the README (see portal/settings.py).
-	@mkdir -p var && echo "DJANGO_DEBUG=1" > var/demo.env
+	@mkdir -p var && printf 'DJANGO_DEBUG=1\nPORTAL_BASE_URL=http://127.0.0.1:%s\n' "$(PORT)" > var/demo.env
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py demo_seal
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	$(DEMO_ENV) $(BIN)/python manage.py demo_otp
 	$(DEMO_ENV) $(BIN)/python manage.py demo_api_tokens
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 serve: install
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

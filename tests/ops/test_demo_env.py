@@ -39,3 +39,28 @@ def test_the_environment_wins_over_the_file(tmp_path):
     env_file = tmp_path / "demo.env"
     env_file.write_text("DJANGO_DEBUG=1\n")
     assert _debug_with(env_file, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x", TRAIL_KEYS=KEYS) == "False"
+
+
+PRINT_BASE_URL = "import django; django.setup(); from django.conf import settings; print(settings.PORTAL_BASE_URL)"
+
+
+def test_make_demo_port_serves_there_and_the_e_mailed_links_follow_it(tmp_path):
+    dry_run = subprocess.run(
+        ["make", "-n", "demo", "PORT=8101"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout
+    assert "runserver 127.0.0.1:8101" in dry_run
+    assert "PORTAL_BASE_URL=http://127.0.0.1:%s" in dry_run and '"8101" > var/demo.env' in dry_run
+    # What the file then holds is what the settings read for the README's later commands.
+    env_file = tmp_path / "demo.env"
+    env_file.write_text("DJANGO_DEBUG=1\nPORTAL_BASE_URL=http://127.0.0.1:8101\n")
+    environment = {key: value for key, value in os.environ.items() if key not in ("DJANGO_DEBUG", "PORTAL_BASE_URL")}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PORTAL_LOCAL_ENV": str(env_file),
+        "TRAIL_KEYS": KEYS,
+        "PYTHONPATH": str(settings.BASE_DIR),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PRINT_BASE_URL], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "http://127.0.0.1:8101"
