@@ -59,8 +59,10 @@ def support_context(meeting: Meeting, *, kind: str = "support", version: str = "
     rdd = rdd_context(meeting, include_records=final, stated=final) if is_session else None
     # The RDD's pages (with their pictogram) exist only where an RDD records the session: its final version.
     rdd_pages = bool(rdd and rdd["exists"] and final)
-    presidency = presidency_context(commission, meeting, final=final) if kind == "support" else None
-    composition = composition_context(commission, meeting.date) if kind == "support" else []
+    # An information meeting (003) is not a session of the commission: no presidency nor composition pages.
+    with_sections = kind == "support" and is_session
+    presidency = presidency_context(commission, meeting, final=final) if with_sections else None
+    composition = composition_context(commission, meeting.date) if with_sections else []
     if presidency is not None and presidency["known"]:
         presidency["section_presidents"] = [
             {"label": section["president_label"], "name": section["president"]}

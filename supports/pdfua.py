@@ -14,6 +14,7 @@ PDF 2.0"), writes no `/Scope` on table headers and no `dc:language` in the XMP. 
 
 import io
 import logging
+import re
 from dataclasses import dataclass
 
 import pikepdf
@@ -59,8 +60,30 @@ def _kids(element) -> list:
     return [kids] if isinstance(kids, Dictionary) else []
 
 
+# How pydyf writes WeasyPrint's marked content: "/Span <</MCID 12>> BDC".
+_MARKED = re.compile(rb"/([A-Za-z0-9]+) <</MCID (\d+)>> BDC")
+_PAGINATION = b"/Artifact <</Type /Pagination>> BDC"
+
+
+def _rewrite(data: bytes, orphans: set[int]) -> tuple[bytes, int]:
+    count = 0
+
+    def artifact(match: re.Match) -> bytes:
+        nonlocal count
+        if int(match.group(2)) not in orphans:
+            return match.group(0)
+        count += 1
+        return _PAGINATION
+
+    return _MARKED.sub(artifact, data), count
+
+
 def _artifact_orphans(pdf: pikepdf.Pdf, reachable: set) -> int:
-    """Marked content of unreachable elements becomes pagination artifacts. Returns how many were changed."""
+    """Marked content of unreachable elements becomes pagination artifacts. Returns how many were changed.
+
+    The page's content stream is rewritten at the byte level (one regular expression), not parsed operator by
+    operator: a page of tables holds tens of thousands of operators.
+    """
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
     changed = 0
     for index in range(0, len(nums), 2):
@@ -75,15 +98,13 @@ def _artifact_orphans(pdf: pikepdf.Pdf, reachable: set) -> int:
         if not orphans:
             continue
         page = pdf.pages[page_number]
-        instructions = []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary):
-                mcid = operands[1].get("/MCID")
-                if mcid is not None and int(mcid) in orphans:
-                    operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
-                    changed += 1
-            instructions.append((operands, operator))
-        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        contents = page.obj.Contents
+        for stream in list(contents) if isinstance(contents, Array) else [contents]:
+            data = stream.read_bytes()
+            rewritten, count = _rewrite(data, orphans)
+            if count:
+                stream.write(rewritten)
+                changed += count
         for mcid in orphans:
             mapping[mcid] = None
     return changed

@@ -122,6 +122,8 @@ def test_an_information_meeting_has_no_rdd_parts(commission, frozen_today):
     assert "Notice CNIL locale." in text
     assert "Relevé de décisions" not in text
     assert "QUESTIONS DE LA PROFESSION" not in text
+    assert "PRÉSIDENCE DE LA COMMISSION" not in text  # not a session: no presidency nor composition pages
+    assert "COMPOSITION DE LA SECTION" not in text
 
 
 def test_a_meeting_without_agenda_nor_composition_renders(commission, frozen_today):
