@@ -22,7 +22,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from commissions.composition.models import Commission, Mandate, PresidencyDesignation, Seat, Section, SectionPresidency
-from commissions.composition.presidency import PresidencyUnknown, presidencies_for_years
+from commissions.composition.presidency import PresidencyUnknown, presidencies_for_years, presidency_article_on
 from commissions.meetings.models import AgendaItem, Attendance, Meeting, format_number
 from decisions.models import ItemRecord, Rdd, TrailEntry
 from members.models import Organisation, Person
@@ -157,7 +157,13 @@ class BodyViewSet(ApiViewSet):
                     "source": presidency.source,
                     "sourceLabel": presidency.source_label,
                     "designatedOn": presidency.designation.designated_on if presidency.designation else None,
-                    "article": commission.presidency_article,
+                    # The convention's article in force that year (dated articles: one query a year, the years few).
+                    "article": presidency_article_on(
+                        commission,
+                        presidency.designation.designated_on
+                        if presidency.designation
+                        else datetime.date(presidency.year, 12, 31),
+                    ),
                 }
             )
         return Response(serializers.PresidencySerializer(rows, many=True).data)

@@ -153,3 +153,14 @@ def test_the_presidency_of_each_year(full, commission, presidents):
     assert by_year[2026]["president"] == f"http://testserver/api/v1/persons/{presidents[1].pk}/"
     assert by_year[2026]["vicePresidentSection"] == "sociale"
     assert (by_year[2026]["source"], by_year[2026]["sourceLabel"]) == ("rule", "règle de rotation")
+
+
+def test_the_presidency_states_the_article_in_force_that_year(full, commission, presidents):
+    from commissions.composition.models import PresidencyArticle
+    from tests.factories import make_session
+
+    make_session(commission, datetime.date(2024, 5, 1))  # a year of meetings: its presidency is listed
+    PresidencyArticle.objects.create(commission=commission, start="2024-01-01", article="article 49 paragraphe 1")
+    PresidencyArticle.objects.create(commission=commission, start="2025-01-01", article="article 48 paragraphe 1")
+    rows = {row["year"]: row for row in full.get(f"/api/v1/bodies/{commission.pk}/presidencies/").json()}
+    assert (rows[2024]["article"], rows[2026]["article"]) == ("article 49 paragraphe 1", "article 48 paragraphe 1")
