@@ -16,6 +16,9 @@ from members.models import Person
 
 pytestmark = pytest.mark.browser
 
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+
 ITEM = PRESCRIPTION
 SUMMARY = "La section sociale rappelle les règles de délivrance des produits de la LPP sur prescription."
 DECISION = "Un Flash Infos rappellera aux fournisseurs la durée de validité des ordonnances."
@@ -114,13 +117,24 @@ def test_the_held_session_s_rdd_is_written_submitted_approved_transmitted_and_re
     assert list(rdd.approvals.values_list("section", flat=True)) == ["sociale"]
     log_out()
 
-    # M. ROUSSEL, president of the professional section; a wrong password first approves nothing.
+    # M. ROUSSEL, president of the professional section, on his phone (390 px); a wrong password first approves
+    # nothing.
+    page.set_viewport_size(PHONE)
     log_in("roussel")
     page.get_by_role("link", name="RDD à approuver").click()
     row = page.get_by_role("row").filter(has_text=f"Séance du {day}")
     expect(row).to_contain_text("CPR PACA–Corse")
     expect(row).to_contain_text("Section professionnelle")
-    row.get_by_role("link", name="Approuver", exact=True).click()
+    approve_link = row.get_by_role("link", name="Approuver", exact=True)
+    approve_link.scroll_into_view_if_needed()
+    expect(approve_link).to_be_in_viewport()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    approve_link.click()
+    # The text to approve comes first, then the password.
+    first_item = page.locator("main h2").first.bounding_box()
+    password = page.get_by_label("Votre mot de passe").bounding_box()
+    assert first_item["y"] < password["y"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_label("Votre mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Approuver", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Mot de passe incorrect : le relevé n'a pas été approuvé.")
@@ -133,6 +147,7 @@ def test_the_held_session_s_rdd_is_written_submitted_approved_transmitted_and_re
     rdd.refresh_from_db()
     assert rdd.status == Rdd.Status.APPROVED
     assert set(Approval.objects.filter(rdd=rdd).values_list("section", flat=True)) == {"sociale", "professionnelle"}
+    page.set_viewport_size(LAPTOP)
     page.goto(rdd.get_absolute_url())
     expect(page.locator(".rdd-approvals")).to_contain_text("KERN")
     expect(page.locator(".rdd-approvals")).to_contain_text("ROUSSEL")
