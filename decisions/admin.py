@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commissions.composition.admin_filters import commission_filter
+from portal.admin_paging import EstimatedCountPaginator
 
 from . import content, services
 from .models import (
@@ -186,6 +187,7 @@ class RddAdmin(admin.ModelAdmin):
     # What each row's name states (its commission, the meeting's date), in the query of the page.
     list_select_related = ["meeting__commission"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     search_fields = ["meeting__commission__name"]
     readonly_fields = [
         "version",
@@ -272,6 +274,7 @@ class ItemRecordAdmin(DraftOnlyMixin, admin.ModelAdmin):
     # joined and sorted every record of the country at each page. The same for the other content changelists.
     ordering = ["-pk"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     fields = ["rdd", "position", "number", "title", "speaker", "summary"]
     inlines = [DecisionInline]
 
@@ -283,6 +286,7 @@ class CommitmentAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_select_related = ["rdd__meeting__commission"]
     ordering = ["-pk"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     fields = ["rdd", "position", "text", "carried_by"]
 
 
@@ -292,6 +296,7 @@ class CommitmentUpdateAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_select_related = ["commitment", "rdd__meeting__commission"]
     ordering = ["-pk"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     fields = ["commitment", "rdd", "date", "status", "note", "closes"]
 
 
@@ -302,6 +307,7 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_select_related = ["rdd__meeting__commission"]
     ordering = ["-pk"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     fields = ["rdd", "position", "text", "answer", "out_of_scope", "post_commission"]
 
 
@@ -322,6 +328,7 @@ class ApprovalAdmin(ReadOnlyAdmin):
     list_select_related = ["rdd__meeting__commission", "person"]
     ordering = ["-pk"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(TrailEntry)
@@ -331,6 +338,7 @@ class TrailEntryAdmin(ReadOnlyAdmin):
     list_select_related = ["rdd__meeting__commission", "access"]
     ordering = ["-pk"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(Notification)
@@ -339,3 +347,4 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ["rdd__meeting__commission"]
     ordering = ["-pk"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from portal.admin_paging import EstimatedCountPaginator
+
 from .models import Organisation, OrganisationAlias, Person
 from .services import person_invite
 
@@ -26,6 +28,7 @@ class PersonAdmin(admin.ModelAdmin):
     # add a descending primary key that no index serves); searched by trigram indexes on PostgreSQL (the same one).
     ordering = ("last_name", "first_name", "pk")
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     search_fields = ("last_name", "first_name", "email")
     autocomplete_fields = ("user",)
     actions = ["invite"]

@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.text import smart_split, unescape_string_literal
 
 from members.models import Organisation, Person
+from portal.admin_paging import EstimatedCountPaginator
 
 from .admin_filters import commission_filter
 from .models import (
@@ -146,9 +147,10 @@ class MandateAdmin(admin.ModelAdmin):
     # commission name, section and seat, which sorted every mandate of the country at each page.
     ordering = ("-start", "-pk")
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     # A person's name or address, or an organisation: see get_search_results.
     search_fields = (*PERSON_SEARCH, "seat__organisation__acronym", "seat__organisation__name")
-    date_hierarchy = "start"
+    # No date hierarchy: its list of years read every mandate of the country at each page.
     autocomplete_fields = ("seat", "person", "opened_by", "closed_by")
 
     def get_search_results(self, request, queryset, search_term):

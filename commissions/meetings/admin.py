@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db import models
 
 from commissions.composition.admin_filters import commission_filter
+from portal.admin_paging import EstimatedCountPaginator
 from portal.sanitize import sanitize_html
 
 from . import lifecycle, services
@@ -71,7 +72,9 @@ class MeetingAdmin(admin.ModelAdmin):
     list_display = ("date", "start_time", "commission", "kind", "status", "presided_by")
     list_filter = ("status", "kind", commission_filter("commission"))
     search_fields = ("commission__name", "title", "place")
-    date_hierarchy = "date"
+    # No date hierarchy: its list of years read every meeting of the country at each page (DISTINCT over 40,000).
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     autocomplete_fields = ("presided_by",)
     readonly_fields = (
         "status",
@@ -138,6 +141,7 @@ class AgendaItemAdmin(LockedByRecord, admin.ModelAdmin):
     # every item of the country at each page).
     ordering = ("-pk",)
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     search_fields = ("title",)  # a trigram index on PostgreSQL
     fields = ("meeting", "parent", "level", "position", "title", "speaker", "content")
     readonly_fields = ("meeting", "parent", "level", "position")
