@@ -83,6 +83,16 @@ def can_manage(user, commission: Commission) -> bool:
     return bool(roles_in(user, commission) & {Role.ADMIN, Role.SECRETARIAT})
 
 
+def can_create_commission(user) -> bool:
+    """Administrators create commissions: superusers, and staff accounts given the permission to add one.
+
+    Only staff accounts are asked for their permissions (a query): the secretariat's and members' pages pay nothing.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (user.is_staff and user.has_perm("commissions.add_commission"))
+
+
 def commission_for(user, slug: str, *, manage: bool = False) -> Commission:
     """The commission if the user may see it (or change it, with manage=True).
 

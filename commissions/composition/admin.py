@@ -18,7 +18,7 @@ from .models import (
     Section,
     SectionPresidency,
 )
-from .services import sections_ensure
+from .services import commission_create
 
 # What a search on a person matches: the columns indexed by trigrams on PostgreSQL (decisions' migration 0010).
 PERSON_SEARCH = ("person__last_name", "person__first_name", "person__email")
@@ -63,9 +63,10 @@ class CommissionAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            sections_ensure(obj)
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            commission_create(obj)  # with its two sections, as the portal's "Nouvelle commission" page does
 
 
 class SeatInline(admin.TabularInline):

@@ -1,4 +1,4 @@
-"""Forms of the commission page: mandates, seats, section presidents, designations.
+"""Forms of the commission page: mandates, seats, section presidents, designations; a new commission.
 
 Forms only collect and shape input; the rules are checked by the services,
 whose ValidationErrors are attached to the fields by `portal.forms.add_service_errors`.
@@ -8,6 +8,7 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.text import slugify
 
 from members.models import Organisation, Person
 
@@ -177,3 +178,76 @@ class CompositionImportForm(forms.Form):
         if day.year < 1950:
             raise forms.ValidationError("Cette date d'effet n'est pas plausible.")
         return day
+
+
+# Paths under /commissions/ that are pages, not commissions: no commission may take them as its identifier.
+RESERVED_SLUGS = {"nouvelle-commission"}
+
+
+class CommissionCreateForm(forms.ModelForm):
+    """A new commission as an administrator describes it; its two sections come with it (services.commission_create).
+    The identifier, when left empty, is made from the name."""
+
+    class Meta:
+        model = Commission
+        fields = (
+            "name",
+            "slug",
+            "level",
+            "profession",
+            "territory",
+            "time_zone",
+            "secretariat_organisation",
+            "secretariat_department",
+        )
+        help_texts = {
+            "name": "Par exemple « CPD Var LPP ».",
+            "slug": "Dans l'adresse des pages de la commission, par exemple « cpd-var » ; vide : tiré du nom.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["slug"].required = False
+        self.fields["secretariat_organisation"].queryset = Organisation.objects.order_by("acronym")
+        self.fields["secretariat_organisation"].empty_label = "— aucun pour l'instant —"
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        same = Commission.objects.filter(name__iexact=name).first()
+        if same is not None:
+            raise forms.ValidationError(
+                f"Une commission porte déjà le nom « {same.name} » (identifiant « {same.slug} ») : choisissez un autre "
+                "nom, par exemple avec la profession ou le territoire."
+            )
+        return name
+
+    def clean_slug(self) -> str:
+        return self.cleaned_data.get("slug", "").strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        name, slug = cleaned.get("name"), cleaned.get("slug")
+        if name and not slug:
+            slug = slugify(name)[: Commission._meta.get_field("slug").max_length].strip("-")
+            if not slug:
+                self.add_error(
+                    "slug", "Le nom ne donne pas d'identifiant : renseignez l'identifiant (lettres, chiffres, tirets)."
+                )
+                return cleaned
+            cleaned["slug"] = self.instance.slug = slug
+        if slug in RESERVED_SLUGS:
+            self.add_error("slug", f"L'identifiant « {slug} » est réservé par le portail : choisissez-en un autre.")
+        elif slug:
+            same = Commission.objects.filter(slug=slug).first()
+            if same is not None:
+                self.add_error(
+                    "slug",
+                    f"L'identifiant « {slug} » est déjà celui de la commission « {same.name} » : "
+                    "choisissez-en un autre.",
+                )
+        return cleaned
+
+    def validate_unique(self):
+        """The identifier's uniqueness is said above, in French and naming the other commission."""

@@ -6,11 +6,13 @@ field, so that forms can show them next to the field.
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from members.models import Organisation, Person
+from members.services import person_invite
 from portal.formats import date_short
 
 from .models import (
@@ -136,10 +138,74 @@ def sections_ensure(commission: Commission) -> None:
 
 
 @transaction.atomic
-def commission_create(**fields) -> Commission:
-    """A commission with its two sections."""
-    commission = Commission(**fields)
+def commission_create(commission: Commission | None = None, *, agent=None, **fields) -> Commission:
+    """A new commission with its two sections, in one transaction: the portal's "Nouvelle commission" page and the
+    admin both create through here. `commission` is an unsaved instance (a form's), or `fields` build one;
+    `agent`, when given, becomes an agent of its secretariat."""
+    commission = commission if commission is not None else Commission(**fields)
     commission.full_clean()
     commission.save()
     sections_ensure(commission)
+    if agent is not None:
+        commission.agents.add(agent)
     return commission
+
+
+@dataclass
+class InvitationPlan:
+    """The commission's current members as a bulk invitation sees them: who gets an invitation, who cannot and why."""
+
+    to_invite: list[Person] = field(default_factory=list)
+    without_email: list[Person] = field(default_factory=list)
+    # (person, why): an account in use, an invitation already sent and not yet taken up, a deactivated account.
+    with_account: list[tuple[Person, str]] = field(default_factory=list)
+
+
+def invitation_plan(commission: Commission, *, day: datetime.date | None = None) -> InvitationPlan:
+    """Every person holding a mandate in the commission on `day` (its today by default), once, by name."""
+    day = day or commission.today()
+    persons = (
+        Person.objects.filter(
+            pk__in=Mandate.objects.current_on(day).filter(seat__section__commission=commission).values("person_id")
+        )
+        .select_related("user")
+        .order_by("last_name", "first_name", "pk")
+    )
+    plan = InvitationPlan()
+    for person in persons:
+        user = person.user
+        if user is not None:
+            if not user.is_active:
+                why = "compte désactivé"
+            elif user.has_usable_password():
+                why = f"a déjà un compte (identifiant « {user.get_username()} »)"
+            else:
+                why = "déjà invité(e), n'a pas encore choisi son mot de passe"
+            plan.with_account.append((person, why))
+        elif not person.email:
+            plan.without_email.append(person)
+        else:
+            plan.to_invite.append(person)
+    return plan
+
+
+@dataclass
+class InvitationOutcome:
+    plan: InvitationPlan
+    invited: list[Person] = field(default_factory=list)
+    refused: list[tuple[Person, str]] = field(default_factory=list)  # (person, the French reason person_invite gave)
+
+
+def members_invite(*, commission: Commission, invited_by) -> InvitationOutcome:
+    """Invite, through `person_invite`, each current member with an e-mail and no account (one transaction each,
+    so that one refusal, an address already taken by another account, stops no other). Running it again invites
+    nobody twice: those invited the first time have an account by then."""
+    outcome = InvitationOutcome(plan=invitation_plan(commission))
+    for person in outcome.plan.to_invite:
+        try:
+            person_invite(person=person, invited_by=invited_by)
+        except ValidationError as error:
+            outcome.refused.append((person, " ".join(error.messages)))
+        else:
+            outcome.invited.append(person)
+    return outcome

@@ -7,6 +7,8 @@ from .views import commission, people, transfer
 
 urlpatterns = [
     path("", commission.commission_list, name="list"),
+    # Before the commission pages: "nouvelle-commission" is kept from commission identifiers (forms.RESERVED_SLUGS).
+    path("nouvelle-commission/", commission.commission_create, name="commission_create"),
     path("<slug:slug>/", commission.commission_detail, name="detail"),
     path("<slug:slug>/mandats/ajouter/", commission.mandate_add, name="mandate_add"),
     path("<slug:slug>/mandats/<int:mandate_id>/terminer/", commission.mandate_end, name="mandate_end"),
@@ -26,4 +28,5 @@ urlpatterns = [
     ),
     path("<slug:slug>/composition/exporter/", transfer.composition_export, name="composition_export"),
     path("<slug:slug>/personnes/<int:person_id>/inviter/", people.person_invite_view, name="person_invite"),
+    path("<slug:slug>/membres/inviter/", people.members_invite_view, name="members_invite"),
 ]

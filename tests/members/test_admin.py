@@ -327,6 +327,7 @@ def test_a_commission_added_in_the_admin_has_its_two_sections(admin_client, db):
             secretariat_organisation=None,
             secretariat_department="",
             **management_form("sections", 0),
+            **management_form("presidency_articles", 0),
         ),
     )
 

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commissions.composition import services
-from commissions.composition.access import Role, commission_for, roles_in
+from commissions.composition.access import Role, can_create_commission, commission_for, roles_in
 from commissions.composition.forms import (
+    CommissionCreateForm,
     DesignationForm,
     MandateAddForm,
     MandateEndForm,
@@ -94,7 +95,39 @@ def commission_list(request):
         vary_on={"user": request.user.pk, "day": datetime.date.today(), "query": query, "page": page_number},
         context=content,
     )
-    return render(request, "commissions/list.html", {"content": html, "nav": "commissions"})
+    return render(
+        request,
+        "commissions/list.html",
+        {"content": html, "nav": "commissions", "can_create": can_create_commission(request.user)},
+    )
+
+
+@login_required
+def commission_create(request):
+    """An administrator creates a commission with its two sections, then lands on its page."""
+    if not can_create_commission(request.user):
+        raise PermissionDenied("La création d'une commission est réservée aux administrateurs.")
+    form = CommissionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # A staff account that is not a superuser sees only the commissions it serves: it becomes an agent of this one.
+        agent = None if request.user.is_superuser else request.user
+        try:
+            commission = services.commission_create(form.save(commit=False), agent=agent)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Commission « {commission.name} » créée avec ses sections sociale et professionnelle"
+                + (" ; vous êtes agent de son secrétariat." if agent else ".")
+                + " Ajoutez ses sièges ou importez sa composition.",
+            )
+            return redirect(commission)
+    return render(
+        request,
+        "commissions/commission_form.html",
+        {"form": form, "title": "Nouvelle commission", "nav": "commissions"},
+    )
 
 
 @login_required
