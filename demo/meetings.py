@@ -994,7 +994,8 @@ def _paca_2024(paca: Commission) -> Meeting:
 
 def _paca_2025(paca: Commission) -> tuple[Meeting, Rdd]:
     roussel = Person.objects.get(last_name="ROUSSEL", first_name="Philippe")
-    meeting = _session(paca, PACA_2025_DAY, T(10, 0), presided_by=roussel)  # 001: presided by M. ROUSSEL
+    # 001: presided by M. ROUSSEL; "Prochaine commission : Date à fixer", as the secretariat wrote it then.
+    meeting = _session(paca, PACA_2025_DAY, T(10, 0), presided_by=roussel, next_meeting_note="Date à fixer")
     items = _agenda(meeting, PACA_2025_AGENDA)
     _held(meeting)
 

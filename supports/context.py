@@ -30,7 +30,7 @@ from commissions.composition.models import Commission, SectionKind
 from commissions.composition.presidency import PresidencyUnknown, presidency_article_on, presidency_for
 from commissions.composition.selectors import composition_on
 from commissions.meetings.models import ContentBlock, Meeting
-from commissions.meetings.selectors import agenda_flat
+from commissions.meetings.selectors import agenda_flat, next_meeting_label
 from members.models import Person
 from portal.formats import date_long, date_short, format_number
 from portal.sanitize import sanitize_html
@@ -91,7 +91,7 @@ def support_context(meeting: Meeting, *, kind: str = "support", version: str = "
         "secretariat": secretariat_context(commission),
         "rdd": rdd,
         "cnil": cnil_notice(commission) if kind == "support" else "",
-        "next_meeting": meeting.next_meeting_note.strip() or TO_BE_SET,
+        "next_meeting": next_meeting_label(meeting) or TO_BE_SET,
     }
     return typeset(context)
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.formats import date_format
 
 from commissions.composition.models import Commission, Mandate, SectionKind
 from members.models import Person
@@ -236,3 +237,20 @@ def quorum_by_meetings(meetings: Iterable[Meeting]) -> dict[int, list[SectionQuo
         ]
         quorums[meeting.pk] = _tally(rows, rules.get(meeting.commission_id, {}))
     return quorums
+
+
+def next_meeting_label(meeting: Meeting) -> str:
+    """The next session as the support and the meeting page announce it: the secretariat's note when written, else
+    the commission's next meeting in the portal (not cancelled nor postponed), else ""."""
+    if meeting.next_meeting_note.strip():
+        return meeting.next_meeting_note.strip()
+    following = (
+        Meeting.objects.filter(commission_id=meeting.commission_id, date__gt=meeting.date)
+        .exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
+        .order_by("date", "start_time")
+        .first()
+    )
+    if following is None:
+        return ""
+    label = f"{date_format(following.date, 'l j F Y')} à {following.start_time:%H}h{following.start_time:%M}"
+    return f"{label}, {following.place}" if following.place else label

@@ -178,6 +178,7 @@ def meeting_detail(request, slug, meeting_id):
         context = _agenda_context(commission, meeting, manage)
         if meeting.is_session:
             context["quorum"] = selectors.quorum_by_section(meeting)
+        context["next_meeting"] = selectors.next_meeting_label(meeting)
         return context
 
     # Rendered once per meeting and kind of reader until the commission's meetings or compositions change.
