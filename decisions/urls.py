@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "decisions"
 
 urlpatterns = [
     path("a-approuver/", views.inbox, name="inbox"),
     path("transmis/", views.transmitted, name="transmitted"),
+    path("<slug:slug>/reunions.<str:extension>", exports.meetings_export, name="meetings_export"),
+    path("<slug:slug>/engagements.<str:extension>", exports.commitments_export, name="commitments_export"),
     path("<slug:slug>/seances/<int:meeting_id>/", views.meeting_rdd, name="meeting"),
     path("<slug:slug>/seances/<int:meeting_id>/creer/", views.rdd_create, name="create"),
     path("<slug:slug>/seances/<int:meeting_id>/points-habituels/", views.standard_items, name="standard_items"),
