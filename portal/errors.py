@@ -8,7 +8,9 @@ import logging
 import secrets
 import sys
 
-from django.http import HttpResponseServerError
+from django.conf import settings
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
@@ -56,3 +58,29 @@ def server_error(request):
     response = HttpResponseServerError(body)
     response["X-Incident-Id"] = incident
     return response
+
+
+def csrf_failure(request, reason=""):
+    """The refusal of a form whose CSRF token is missing or stale (settings.CSRF_FAILURE_VIEW), in French and
+    whatever DEBUG says; logged like any denied access."""
+    log_denied(request, 403, reason)
+    return render(request, "403_csrf.html", status=403)
+
+
+class FrenchNotFoundInDebug:
+    """With DEBUG (the demo), a page not found is the portal's French 404 page instead of Django's English
+    technical page: a view's Http404 and an address that matches no URL. Without DEBUG, handler404 does it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            return page_not_found(request, None)
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

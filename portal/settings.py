@@ -90,9 +90,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # With DEBUG (the demo), the French 404 page instead of Django's technical one.
+    "portal.errors.FrenchNotFoundInDebug",
     # Last, as django-axes requires: it turns a flagged login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# A form refused for its CSRF token: a French page, DEBUG or not.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 ROOT_URLCONF = "portal.urls"
 
