@@ -44,6 +44,15 @@ class OrganisationAlias(models.Model):
         return self.name
 
 
+def capitalised_first_name(value: str) -> str:
+    """A first name typed all in lower or upper case, capitalised at each word and hyphen ("jean-pierre" →
+    "Jean-Pierre", "MARIE CLAIRE" → "Marie Claire"); a name typed with its own capitals is kept as it is."""
+    value = " ".join(value.split())
+    if not value or not (value.islower() or value.isupper()):
+        return value
+    return " ".join("-".join(part.capitalize() for part in word.split("-")) for word in value.split(" "))
+
+
 class Person(models.Model):
     """A person who sits in a commission or works for its secretariat."""
 
@@ -73,6 +82,12 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        # Names as the documents write them, whatever was typed: "DUPONT Jean", never "DUPONT jean".
+        self.last_name = " ".join(self.last_name.split())
+        self.first_name = capitalised_first_name(self.first_name)
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
