@@ -50,8 +50,10 @@ def mandate_add(
     start: datetime.date,
     end: datetime.date | None = None,
     change: CompositionChange | None = None,
+    user=None,
 ) -> Mandate:
-    """A mandate on a seat; `person` may be new (unsaved): it is saved with the mandate or not at all."""
+    """A mandate on a seat; `person` may be new (unsaved): it is saved with the mandate or not at all. Without the
+    import's `change`, the mandate is recorded as a change of composition of its own (by `user`)."""
     # Lock the seat so that two concurrent additions cannot both pass the overlap check.
     Seat.objects.select_for_update().filter(pk=seat.pk).first()
     if person.pk is None:
@@ -60,17 +62,46 @@ def mandate_add(
     mandate = Mandate(seat=seat, role=role, person=person, start=start, end=end, opened_by=change)
     mandate.full_clean()
     mandate.save()
+    if change is None:
+        # A change made by hand is a change of composition like an import's: listed in "Derniers changements".
+        mandate.opened_by = _manual_change(
+            seat,
+            start,
+            f"{person.display_name}, {mandate.get_role_display().lower()} pour {seat.organisation} "
+            f"({seat.section.get_kind_display().lower()}) à partir du {date_short(start)}",
+            user,
+        )
+        mandate.save(update_fields=["opened_by"])
     return mandate
 
 
+def _manual_change(seat: Seat, day: datetime.date, description: str, user) -> CompositionChange:
+    return CompositionChange.objects.create(
+        commission_id=seat.section.commission_id,
+        effective_on=day,
+        description=description[:300],
+        created_by=user if user is not None and user.pk else None,
+    )
+
+
 @transaction.atomic
-def mandate_end(*, mandate: Mandate, end: datetime.date, change: CompositionChange | None = None) -> Mandate:
-    """End a mandate on `end` (inclusive): the seat's role is "à pourvoir" from the next day."""
+def mandate_end(*, mandate: Mandate, end: datetime.date, change: CompositionChange | None = None, user=None) -> Mandate:
+    """End a mandate on `end` (inclusive): the seat's role is "à pourvoir" from the next day. Without the import's
+    `change`, the end is recorded as a change of composition of its own (by `user`)."""
     mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if end < mandate.start:
         raise ValidationError({"end": f"La fin ne peut précéder le début du mandat ({date_short(mandate.start)})."})
     if mandate.end is not None and mandate.end < end:
         raise ValidationError({"end": f"Ce mandat est déjà terminé le {date_short(mandate.end)}."})
+    if change is None:
+        seat = Seat.objects.select_related("section", "organisation").get(pk=mandate.seat_id)
+        change = _manual_change(
+            seat,
+            end,
+            f"Fin du mandat de {mandate.get_role_display().lower()} de {mandate.person.display_name} pour "
+            f"{seat.organisation} ({seat.section.get_kind_display().lower()}) le {date_short(end)}",
+            user,
+        )
     mandate.end = end
     mandate.closed_by = change
     mandate.full_clean()

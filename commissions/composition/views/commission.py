@@ -232,6 +232,7 @@ def mandate_add(request, slug):
                 person=form.person_to_use(),
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
+                user=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -256,7 +257,7 @@ def mandate_end(request, slug, mandate_id):
     form = MandateEndForm(request.POST or None, initial={"end": commission.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.mandate_end(mandate=mandate, end=form.cleaned_data["end"])
+            services.mandate_end(mandate=mandate, end=form.cleaned_data["end"], user=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
