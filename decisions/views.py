@@ -424,7 +424,7 @@ def inbox(request):
     )
     # By pages: a president of many commissions (or an administrator) never renders every row at once.
     page = Paginator(pending, INBOX_PER_PAGE).get_page(request.GET.get("page", "")[:10])
-    return render(request, "decisions/inbox.html", {"pending": page, "nav": "inbox"})
+    return render(request, "decisions/inbox.html", {"pending": list(page), "page": page, "nav": "inbox"})
 
 
 INBOX_PER_PAGE = 25
