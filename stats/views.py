@@ -18,7 +18,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from commissions.composition.access import can_manage, commission_for
-from commissions.meetings.models import AgendaItem
+from commissions.meetings.models import AgendaItem, Meeting
+from commissions.meetings.selectors import agendas_numbered
 
 from . import services
 from .aids import aid_eligibility, read_activity, rules_for_year
@@ -50,6 +51,31 @@ def _agenda_items(commission):
         .select_related("meeting")
         .order_by("-meeting__date", "level", "position")
     )
+
+
+# The meetings whose agenda a table may be attached to, on its page: the latest ones, not cancelled nor postponed.
+ATTACH_MEETINGS = 8
+
+
+def _attach_choices(commission, table) -> list:
+    """The agenda items of the commission's latest meetings, grouped by meeting and numbered as their agenda (and
+    the item the table is attached to, whatever its meeting)."""
+    meetings = list(
+        Meeting.objects.filter(commission=commission)
+        .exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.POSTPONED])
+        .order_by("-date", "-start_time")[:ATTACH_MEETINGS]
+    )
+    if table.agenda_item_id and all(m.pk != table.agenda_item.meeting_id for m in meetings):
+        meetings.append(table.agenda_item.meeting)
+    agendas = agendas_numbered(meetings)
+    return [
+        (
+            f"{'Séance' if meeting.is_session else 'Réunion'} du {meeting.date:%d/%m/%Y}",
+            [(item.pk, f"{number} – {item.title}") for item, number in agendas[meeting.pk]],
+        )
+        for meeting in meetings
+        if agendas[meeting.pk]
+    ]
 
 
 def _derive_form(commission, data=None) -> DeriveForm | None:
@@ -257,9 +283,7 @@ def table_detail(request, slug, table_id):
     attach_form = None
     if manage:
         attach_form = AttachForm(initial={"agenda_item": table.agenda_item_id})
-        attach_form.fields["agenda_item"].choices = [("", "— aucun —")] + [
-            (item.pk, f"{item.meeting.date:%d/%m/%Y} — {item.title}") for item in _agenda_items(commission)
-        ]
+        attach_form.fields["agenda_item"].choices = [("", "— aucun —"), *_attach_choices(commission, table)]
     return render(
         request,
         "stats/table_detail.html",

@@ -35,8 +35,11 @@ class AgendaNode:
 
 
 def agenda_tree(meeting: Meeting) -> list[AgendaNode]:
-    """The agenda as a numbered tree, from one query (attachments prefetched)."""
-    items = list(AgendaItem.objects.filter(meeting=meeting).prefetch_related("attachments").order_by("position"))
+    """The agenda as a numbered tree, from one query (attachments and the statistics tables attached, by the stats
+    app's reverse relation `stat_tables`, prefetched)."""
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting).prefetch_related("attachments", "stat_tables").order_by("position")
+    )
     by_parent: dict[int | None, list[AgendaItem]] = {}
     for item in items:
         by_parent.setdefault(item.parent_id, []).append(item)
@@ -254,3 +257,21 @@ def next_meeting_label(meeting: Meeting) -> str:
         return ""
     label = f"{date_format(following.date, 'l j F Y')} à {following.start_time:%H}h{following.start_time:%M}"
     return f"{label}, {following.place}" if following.place else label
+
+
+def agendas_numbered(meetings: list[Meeting]) -> dict[int, list[tuple[AgendaItem, str]]]:
+    """The agendas of several meetings in reading order with their numbers (01, 1.1 …), from one query."""
+    by_meeting: dict[int, dict[int | None, list[AgendaItem]]] = {meeting.pk: {} for meeting in meetings}
+    for item in AgendaItem.objects.filter(meeting__in=meetings).order_by("position"):
+        by_meeting[item.meeting_id].setdefault(item.parent_id, []).append(item)
+
+    def walk(children: dict, parent_id: int | None, prefix: list[int], out: list) -> None:
+        for rank, item in enumerate(children.get(parent_id, []), start=1):
+            out.append((item, format_number([*prefix, rank])))
+            walk(children, item.pk, [*prefix, rank], out)
+
+    result = {}
+    for meeting_id, children in by_meeting.items():
+        result[meeting_id] = []
+        walk(children, None, [], result[meeting_id])
+    return result

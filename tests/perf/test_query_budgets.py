@@ -44,8 +44,9 @@ from tests.factories import CommissionFactory, MandateFactory, PersonFactory, Se
 BUDGETS = {
     "commission list": 5,  # with the pagination count
     "commission page": 12,
-    # The quorum in one query of plain rows (commissions.meetings.selectors); the next meeting announced, one.
-    "meeting page": 9,
+    # The quorum in one query of plain rows (commissions.meetings.selectors); the next meeting announced, one; the
+    # statistics tables attached to the agenda's items, one (prefetched with the attachments).
+    "meeting page": 10,
     # The header (status, versions) read apart from the cached body; the trail check reads no more. A draft states
     # its session's facts as the directory gives them (decisions.facts: the meeting, who presides, the attendance
     # with each member's organisation, the session's presidents): 9 queries whatever the data; a submitted RDD
