@@ -7,8 +7,9 @@ agenda item per page, each holding a 15×10 table, then measures:
 - the whole pipeline (data queries, templating, WeasyPrint with our URL fetcher, PDF/UA, the pikepdf pass of
   supports.pdfua that makes the margins artifacts and scopes the table headers),
 - WeasyPrint alone on the very same HTML (same fetcher and options),
-- the pikepdf pass alone, and the pipeline again with three 10-page PDF annexes attached (timed separately:
-  appending annexes is not part of the 1.15× goal, which is about the support itself),
+- the pikepdf pass alone, and with three 10-page PDF annexes appended (timed separately: appending annexes is
+  not part of the 1.15× goal, which is about the support itself),
+each measure interleaved with the others, one of each per round (the machine's load changes from minute to minute),
 - serving the unchanged support again (hash of the inputs, then the stored file through the download view),
 and prints the process's peak resident memory (ru_maxrss: Pango and HarfBuzz memory included).
 """
@@ -21,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,17 +84,15 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.files.base import ContentFile
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
     from weasyprint import HTML
 
-    from commissions.meetings.models import AgendaAttachment
     from supports.context import support_context
     from supports.fetcher import BASE_URL
     from supports.pdf import PDF_VARIANT, fetcher_for, render_pdf, support_html
-    from supports.pdfua import pdfua_finish
+    from supports.pdfua import Annex, pdfua_finish
     from supports.services import support_render, support_request
 
     call_command("migrate", verbosity=0)
@@ -103,38 +103,40 @@ def main() -> None:
     def pipeline():
         return render_pdf(support_context(meeting))
 
-    full, result = timed(pipeline, args.repeat)
     context = support_context(meeting)
     html = support_html(context)
 
     def weasyprint_alone():
         return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_for(context)).write_pdf(pdf_variant=PDF_VARIANT)
 
-    alone, raw = timed(weasyprint_alone, args.repeat)
-    finish, _ = timed(lambda: pdfua_finish(raw), args.repeat)
-
     def weasyprint_untagged():
         return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher_for(context)).write_pdf()
 
-    untagged, _ = timed(weasyprint_untagged, args.repeat)
-
+    # Interleaved (pipeline, WeasyPrint alone, untagged, pikepdf pass, …): on a shared machine the load changes
+    # from one minute to the next, and a reference measured in another minute says little.
     annex = HTML(string="<html lang='fr'>" + "<p style='break-after: page'>Annexe</p>" * 10 + "</html>").write_pdf()
-    item = meeting.agenda_items.order_by("position").first()
-    for rank in range(3):
-        attachment = AgendaAttachment(item=item, original_name=f"annexe-{rank}.pdf")
-        attachment.file.save(f"annexe-{rank}.pdf", ContentFile(annex), save=False)
-        attachment.save()
-    with_annexes, annexed = timed(pipeline, args.repeat)
-    AgendaAttachment.objects.filter(item=item).delete()
+    annexes = [Annex(number=rank, title=f"annexe-{rank}.pdf", data=annex) for rank in range(1, 4)]
+    runs: dict[str, list[float]] = {"full": [], "alone": [], "untagged": [], "finish": [], "annexed": []}
+    result = raw = None
+    for _ in range(args.repeat):
+        seconds, result = timed(pipeline, 1)
+        runs["full"].append(seconds)
+        seconds, raw = timed(weasyprint_alone, 1)
+        runs["alone"].append(seconds)
+        runs["untagged"].append(timed(weasyprint_untagged, 1)[0])
+        runs["finish"].append(timed(partial(pdfua_finish, raw), 1)[0])
+        runs["annexed"].append(timed(partial(pdfua_finish, raw, annexes=annexes), 1)[0])
+    full, alone, untagged, finish, annexed = (statistics.median(values) for values in runs.values())
+    ratios = sorted(f / a for f, a in zip(runs["full"], runs["alone"], strict=True))
 
     print(f"pages                         {result.page_count}")
     print(f"support pipeline (median)     {full:.2f} s  ({result.page_count / full:.1f} pages/s)")
     print(f"WeasyPrint alone, same HTML   {alone:.2f} s  ({result.page_count / alone:.1f} pages/s)")
     print(f"WeasyPrint, untagged PDF      {untagged:.2f} s  (cost of PDF/UA tagging: {alone / untagged:.2f}×)")
-    print(f"ratio pipeline / WeasyPrint   {full / alone:.3f}  (goal ≤ 1.15)")
+    pairs = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+    print(f"ratio pipeline / WeasyPrint   {full / alone:.3f}  (goal ≤ 1.15; each pair: {pairs})")
     print(f"PDF/UA pass (pikepdf) alone   {finish:.2f} s")
-    extra = with_annexes - full
-    print(f"with 3 annexes of 10 pages    {with_annexes:.2f} s  (+{extra:.2f} s, {annexed.page_count} pages)")
+    print(f"pikepdf pass + 3 annexes × 10 {annexed:.2f} s  (annexes alone: +{annexed - finish:.2f} s)")
     sys.stdout.flush()
 
     render, _ = support_request(meeting=meeting, queue=False)
