@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -85,17 +87,26 @@ def table_view(table: StatTable) -> TableView:
     return TableView(table, columns, views)
 
 
+def _a_year_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier; the last day of a month stays the last day of its month (29 February)."""
+    last = calendar.monthrange(day.year, day.month)[1]
+    year_before_last = calendar.monthrange(day.year - 1, day.month)[1]
+    return day.replace(year=day.year - 1, day=year_before_last if day.day == last else min(day.day, year_before_last))
+
+
 def previous_table(table: StatTable) -> StatTable | None:
-    """The table of the same commission, kind and territory for the latest period ending before this one starts."""
+    """The table of the same commission, kind and territory for the same months a year earlier (January–September
+    2025 is compared with January–September 2024, never with the whole of 2024); None when there is none."""
     candidates = StatTable.objects.filter(
         commission_id=table.commission_id,
         kind=table.kind,
         territory=table.territory,
-        period_end__lt=table.period_start,
+        period_start=_a_year_before(table.period_start),
+        period_end=_a_year_before(table.period_end),
     )
     if table.kind == "indicateurs":
         candidates = candidates.filter(title__iexact=table.title)
-    return candidates.order_by("-period_end", "-pk").first()
+    return candidates.order_by("-pk").first()
 
 
 def table_view_compared(table: StatTable) -> TableView:

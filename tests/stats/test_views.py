@@ -171,3 +171,31 @@ def test_bob_cannot_reach_alices_table_through_his_own_commission(client, other_
 def test_anonymous_users_are_sent_to_login(client, commission, table):
     response = client.get(reverse("statistics:list", args=[commission.slug]))
     assert response.status_code == 302
+
+
+def test_january_to_september_is_compared_with_the_same_months_only(client, commission, alice, table):
+    import datetime
+
+    from stats.selectors import previous_table
+    from stats.services import TableMeta
+
+    def imported(name, start, end):
+        # Each file its own figures: the same file imported again is the same table.
+        return table_import(
+            commission=commission,
+            data=data_file("montants_paca_2023.csv").replace(b"261", f"{start:%y%m}{end:%m}".encode()),
+            file_name=f"{name}.csv",
+            kind="montants",
+            meta=TableMeta(name, start, end, territory="R93"),
+        )[0]
+
+    nine_months_2024 = imported("PACA janvier–septembre 2024", datetime.date(2024, 1, 1), datetime.date(2024, 9, 30))
+    whole_2024 = imported("PACA 2024", datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    nine_months_2025 = imported("PACA janvier–septembre 2025", datetime.date(2025, 1, 1), datetime.date(2025, 9, 30))
+    february = imported("PACA février 2024", datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
+    february_2025 = imported("PACA février 2025", datetime.date(2025, 2, 1), datetime.date(2025, 2, 28))
+
+    assert previous_table(nine_months_2025) == nine_months_2024
+    assert previous_table(whole_2024) == table  # 2023, the whole year
+    assert previous_table(february_2025) == february
+    assert previous_table(nine_months_2024) is None  # no January–September 2023: no comparison
