@@ -138,6 +138,25 @@ def test_no_page_holds_only_a_heading_but_the_dividers(rendered, name):
     assert title_only == []
 
 
+@pytest.mark.parametrize("name", SUPPORTS)
+def test_no_item_heading_ends_a_page_away_from_its_first_block(rendered, name):
+    document = rendered[name]
+    context = document["context"]
+    footer = context["meta"]["footer"]
+    stranded = []
+    for number, page in enumerate(document["pages"][1:-1], start=2):
+        body = " ".join(_body(page, footer).split()).upper()
+        for item in context["agenda"]:
+            heading = f"{item['number']} {item['title']}".upper()
+            speaker = f"INTERVENANT : {item['speaker'].upper()}" if item["speaker"] else ""
+            if item["divider"] or body.startswith("ORDRE DU JOUR") or heading not in body:
+                continue
+            rest = body.split(heading, 1)[1].replace(speaker, "", 1).strip() if speaker else body.split(heading, 1)[1]
+            if not rest.strip():
+                stranded.append((number, heading))
+    assert stranded == []
+
+
 def test_the_divider_pages_are_the_level_one_items_with_sub_items(rendered):
     context = rendered["paca-2025"]["context"]
     assert [item["number"] for item in context["agenda"] if item["divider"]] == ["02", "04", "05"]
