@@ -49,7 +49,7 @@ test: install system-deps lint
 
 # Load benchmark on PostgreSQL + Redis (database portal_bench): gunicorn, a Celery worker and locust, three
 # rounds of the portal's mix and the reference page (45 s each after a 10-s warm-up), about 8 minutes.
-# BENCH_SCALE=20: the same scenario on the national dataset (its writing takes up to 40 minutes more).
+# BENCH_SCALE=20: the same scenario on the national dataset (written in about ten minutes; the timeout allows 40).
 BENCH_SCALE ?= 1
 bench: install
 	BENCH_SCALE=$(BENCH_SCALE) timeout --signal=TERM --kill-after=30 $$(( 720 + ($(BENCH_SCALE) > 1) * 2400 )) \

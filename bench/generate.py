@@ -2,7 +2,7 @@
 500 tables, and the accounts that bench/locustfile.py logs in with; BENCH_SCALE times more of each.
 
 BENCH_SCALE (default 1): 20 is every commission of France on one deployment — 2,000 commissions, 100,000 persons,
-five years of meetings (20 per commission: 40,000 meetings, 400,000 agenda items, 400,000 decisions), 400 agents
+five years of meetings (20 per commission: 40,000 meetings, 400,000 agenda items, 800,000 decisions), 400 agents
 and 400 presidents whose scopes stay those of scale 1 (an agent serves five commissions, a president presides
 the social section of five). Every RDD has its trail (keyed entries, as the portal writes them: creation,
 submission, each approval bound to the content, approval, transmission), so that `verify_trails` has real

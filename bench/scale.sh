@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench-scale: the pages and commands at national size. Two datasets on PostgreSQL, BENCH_SCALE=1 and
-# BENCH_SCALE=20 (bench/generate.py; kept between runs: the national one takes about half an hour to write on a
+# BENCH_SCALE=20 (bench/generate.py; kept between runs: the national one takes about ten minutes to write on a
 # loaded 2-core machine, BENCH_REGENERATE=1 writes both again), each main page and admin changelist measured on
 # both in alternating rounds (bench/scale.py: queries, cold, warm median and p95), then verify_trails on both
 # (wall and processor seconds). Prints the README's tables; everything is written to bench/results/scale/.
