@@ -142,6 +142,20 @@ class _PersonIndex:
         return candidates[0] if candidates else None
 
 
+def _spelling_remark(row: ImportRow, person: Person | None) -> str:
+    """A person found by the row's e-mail whose name the file writes otherwise ("CHANAVATT" for "CHANAVAT"): the
+    portal keeps its own spelling, and the preview says so, so that a typo on either side is seen."""
+    if person is None or not row.email or not person.email or person.email.casefold() != row.email.casefold():
+        return ""
+    if (loose(row.last_name), loose(row.first_name)) == (loose(person.last_name), loose(person.first_name)):
+        return ""
+    written = " ".join(part for part in (row.last_name.upper(), row.first_name) if part)
+    return (
+        f"nom écrit « {written} » dans le fichier pour l'adresse {row.email} : le portail garde "
+        f"« {person.display_name} » ; vérifiez l'orthographe"
+    )
+
+
 class _Planner:
     """The state a plan is computed against (the seats open on D, the mandates current or to come), and the
     rules that turn each row, then what no row reached, into the plan's lines."""
@@ -218,9 +232,11 @@ class _Planner:
             return
         holder = self.current.get((item.seat.pk, row.role)) if item.seat else None
         item.person_obj = self.persons.find(row, holder=holder.person if holder else None)
+        spelling = _spelling_remark(row, item.person_obj)
         if holder is not None and item.person_obj is not None and holder.person_id == item.person_obj.pk:
             item.mandate, item.start, item.end = holder, holder.start, holder.end
             item.person = holder.person.display_name
+            item.note = spelling
             self.kept.add(holder.pk)
             plan.unchanged.append(item)
             return
@@ -236,6 +252,7 @@ class _Planner:
         self.check_dates(row, start, later)
         if item.person_obj is not None:
             item.person = item.person_obj.display_name
+            item.note = spelling
         else:
             item.note = "nouvelle personne"
         if holder is not None:

@@ -608,3 +608,23 @@ def test_persons_are_matched_by_email_before_name(db, composition, commission):
     assert [item.person_obj for item in plan.created] == [namesake]
     # MARTIN has no e-mail in the portal: found by name, kept.
     assert [item.person_obj for item in plan.unchanged] == [composition["martin"]]
+
+
+def test_a_name_written_otherwise_for_a_known_e_mail_is_remarked(client, alice, composition, commission):
+    # "KERNN" for KERN, with her e-mail: the same person, kept, and the preview says how the file spells her.
+    rows = [["Section sociale", "CPAM 13", "titulaire", "Mme", "KERNN", "Colette", "colette.kern@example.org", "", ""]]
+    client.force_login(alice)
+
+    response = preview(client, commission, csv_upload(rows))
+
+    plan = response.context["plan"]
+    [kept] = [item for item in plan.unchanged if item.person_obj == composition["kern"]]
+    assert kept.note == (
+        "nom écrit « KERNN Colette » dans le fichier pour l'adresse colette.kern@example.org : le portail garde "
+        "« Mme KERN Colette » ; vérifiez l'orthographe"
+    )
+    assert "vérifiez l&#x27;orthographe" in response.text
+    # The same spelling as the portal's, accents and case aside: no remark.
+    rows[0][4] = "kern"
+    plan = preview(client, commission, csv_upload(rows)).context["plan"]
+    assert [item.note for item in plan.unchanged if item.person_obj == composition["kern"]] == [""]
