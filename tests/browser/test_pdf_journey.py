@@ -138,6 +138,12 @@ def test_the_agent_transmits_and_a_member_downloads_the_rdd_and_the_support(
     assert COMMISSION in text
     assert DEMO_DECISION in text
     assert RECENT_QUESTION[0] in text
+    # The attendance list, as seed 001 prints it: each member with the organisation, titular or substitute, status.
+    assert "Présences" in text
+    kern = Person.objects.get(user__username="kern")
+    organisation = kern.mandates.get(seat__section__commission=meeting.commission).seat.organisation.acronym
+    assert f"{kern.display_name} {organisation} titulaire Présent(e)" in text
+    assert "suppléant" in text and "Représenté(e)" in text
 
     # The member checks the sealed RDD with pyHanko, outside the portal: intact, valid, signed by the portal's seal.
     status = seal_status(data, seal_certificate.ca_file)
