@@ -56,7 +56,7 @@ def checks() -> list:
     broker = settings.CELERY_BROKER_URL
     if broker.startswith(("redis://", "rediss://")):
         selected.append(("health_check.contrib.redis.Redis", {"client_factory": _broker_client}))
-    if settings.HEALTH_CHECK_CELERY_WORKERS and broker != "memory://":
+    if settings.HEALTH_CHECK_CELERY_WORKERS and not broker.startswith("memory://"):
         selected.append(("health_check.contrib.celery.Ping", {"app": app, "timeout": PROBE_TIMEOUT}))
     return selected
 

@@ -9,6 +9,7 @@ import base64
 import datetime
 import os
 import re
+import warnings
 from pathlib import Path
 
 import environ
@@ -320,7 +321,9 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+# The in-memory transport of eager tasks, named with a host: Celery's eager calls still take a producer, and kombu
+# warns "No hostname was supplied" at each one for a bare "memory://".
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # A message is acknowledged once its task has run, and given back to the queue if the worker process dies
@@ -366,7 +369,9 @@ SUPPORTS_TABLE_MAX_ROWS = env.int("SUPPORTS_TABLE_MAX_ROWS", default=30)
 # 0: only by the secretariat's button).
 SUPPORTS_REFRESH_SECONDS = env.int("SUPPORTS_REFRESH_SECONDS", default=120)
 
-HEALTH_CHECK_CELERY_WORKERS = env.bool("HEALTH_CHECK_CELERY_WORKERS", default=CELERY_BROKER_URL != "memory://")
+HEALTH_CHECK_CELERY_WORKERS = env.bool(
+    "HEALTH_CHECK_CELERY_WORKERS", default=not CELERY_BROKER_URL.startswith("memory://")
+)
 
 # Sessions end after 30 minutes without a request and 12 hours after the login at most
 # (portal.middleware.SessionLifetimeMiddleware); the key changes at every login (django.contrib.auth).
@@ -494,5 +499,9 @@ LOGGING = {
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pikepdf logs its own start at INFO (supports.pdfua opens every rendered PDF).
+        "pikepdf": {"level": "WARNING"},
     },
 }
+# pyHanko imports cryptography's DSA key class for its signature types; the portal signs with ECDSA or RSA only.
+warnings.filterwarnings("ignore", message="DSA is deprecated")

@@ -64,3 +64,40 @@ def test_make_demo_port_serves_there_and_the_e_mailed_links_follow_it(tmp_path):
         [sys.executable, "-c", PRINT_BASE_URL], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
     )
     assert done.stdout.strip() == "http://127.0.0.1:8101"
+
+
+QUIET_TASK = """
+import django
+django.setup()
+import pikepdf  # noqa: F401  (supports.pdfua, after every rendering)
+import pyhanko.sign.signers  # noqa: F401  (imported by the seal of every transmitted RDD)
+from portal.celery import app
+
+@app.task
+def double(value):
+    return value * 2
+
+print(double.delay(21).get())
+"""
+
+
+def test_the_demo_runs_a_task_without_spurious_warnings():
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_DEBUG")
+    }
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_DEBUG": "1",
+        "TRAIL_KEYS": KEYS,
+        "PYTHONPATH": str(settings.BASE_DIR),
+        "PYTHONWARNINGS": "default",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", QUIET_TASK], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "42", done.stderr
+    assert "No hostname was supplied" not in done.stderr
+    assert "DSA is deprecated" not in done.stderr
+    assert "logger bridge initialized" not in done.stderr
