@@ -43,7 +43,7 @@ from tests.factories import CommissionFactory, MandateFactory, PersonFactory, Se
 # commission and the user's roles in it.
 BUDGETS = {
     "commission list": 5,  # with the pagination count
-    "commission page": 12,
+    "commission page": 13,  # with the presidency article in force on the date asked (PresidencyArticle, dated)
     # The quorum in one query of plain rows (commissions.meetings.selectors); the next meeting announced, one; the
     # statistics tables attached to the agenda's items, one (prefetched with the attachments).
     "meeting page": 10,
