@@ -101,6 +101,10 @@ def test_the_agent_builds_an_agenda_records_attendance_and_sends_the_convocation
     page.get_by_role("button", name="Enregistrer les présences").click()
     expect(page.get_by_role("status")).to_have_text("Présences enregistrées.")
     expect(page.get_by_label("Mme KERN Colette")).to_have_value("represente")
+    # Mme KERN's seat counts once in the social section's quorum, though her substitute is present too.
+    quorum = page.get_by_role("region", name="Quorum par section")
+    expect(quorum.get_by_role("row").filter(has_text="Section sociale").locator("td").nth(1)).to_have_text("1")
+    expect(quorum.get_by_role("row").filter(has_text="Section professionnelle").locator("td").nth(1)).to_have_text("2")
     page.get_by_role("link", name="Retour à la réunion").click()
 
     # The convocation: a confirmation page that names the recipients, then the e-mails.
