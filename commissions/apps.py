@@ -15,6 +15,7 @@ class CommissionsConfig(AppConfig):
             Mandate,
             PresidencyArticle,
             PresidencyDesignation,
+            ReaderScope,
             Seat,
             Section,
             SectionPresidency,
@@ -33,7 +34,8 @@ class CommissionsConfig(AppConfig):
             CompositionChange,
             Person,
             Organisation,
-            m2m=[Commission.agents.through, Commission.secretariat_contacts.through],
+            ReaderScope,
+            m2m=[Commission.agents.through, Commission.secretariat_contacts.through, ReaderScope.commissions.through],
         )
         # The meeting and RDD pages read these, one commission's at a time (the RDDs' own: decisions.apps).
         from .meetings.models import AgendaAttachment, AgendaItem, Attendance, Meeting, QuorumRule

@@ -119,7 +119,10 @@ def home_for(user) -> Home:
     home = Home(is_admin=user.is_superuser, is_president=bool(by_role[Role.PRESIDENT]))
     served = by_role[Role.SECRETARIAT]
     sitting = sorted(
-        {commission.pk: commission for commission in by_role[Role.MEMBER] + by_role[Role.PRESIDENT]}.values(),
+        {
+            commission.pk: commission
+            for commission in by_role[Role.MEMBER] + by_role[Role.PRESIDENT] + by_role[Role.READER]
+        }.values(),
         key=lambda commission: commission.name,
     )
     upcoming = _upcoming_meetings([commission.pk for commission in served + sitting], today)

@@ -2,9 +2,11 @@
 
 Alice is the secretariat agent of the PACA commission, Bob the agent of
 another commission; Charlie sits in neither. Charlie should have no access
-to Alice's stuff.
+to Alice's stuff. Rémi and Régine are readers (role "lecteur") of Alice's
+commission: Rémi by its name, Régine by its level and territory.
 """
 
+import datetime
 import os
 
 import pytest
@@ -12,7 +14,7 @@ import time_machine
 from django.core.cache import cache
 from django.db import connection
 
-from commissions.composition.models import SectionKind
+from commissions.composition.models import ReaderScope, SectionKind
 from portal import cache as portal_cache
 from tests.factories import CommissionFactory, SectionPresidencyFactory, UserFactory, seat_member
 
@@ -122,6 +124,27 @@ def bob(other_commission):
 @pytest.fixture
 def charlie(db):
     return UserFactory(username="charlie")
+
+
+@pytest.fixture
+def reader(commission):
+    """Rémi, of a regional service, reads Alice's commission (a reader scope naming it) and changes nothing."""
+    user = UserFactory(username="remi")
+    scope = ReaderScope.objects.create(user=user, service="DCGDR PACA", start=datetime.date(2024, 1, 1))
+    scope.commissions.add(commission)
+    return user
+
+
+@pytest.fixture
+def regional_reader(commission, other_commission):
+    """Régine reads every CPR of PACA–Corse (a scope by level and territory): Alice's commission, not La Réunion's."""
+    other_commission.territory = "La Réunion"
+    other_commission.save()
+    user = UserFactory(username="regine")
+    ReaderScope.objects.create(
+        user=user, service="DCGDR PACA", level="CPR", territory="PACA–Corse", start=datetime.date(2024, 1, 1)
+    )
+    return user
 
 
 @pytest.fixture

@@ -16,12 +16,12 @@ import datetime
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from portal import generations
 
-from .models import Commission, Mandate, SectionPresidency
+from .models import Commission, Mandate, ReaderScope, SectionPresidency
 
 # Where commission_for leaves the roles it found: (user pk, day, roles), on the commission instance.
 _ROLES = "_access_roles"
@@ -32,11 +32,14 @@ class Role(StrEnum):
     SECRETARIAT = "secretariat"
     PRESIDENT = "president"
     MEMBER = "member"
+    READER = "reader"  # "lecteur": a service reading the commission (ReaderScope), read-only like a member
 
 
 def _role_subqueries(user, day: datetime.date) -> dict:
-    """EXISTS subqueries on a commission's row: the user is an agent, a member on `day`, a president on `day`."""
+    """EXISTS subqueries on a commission's row: the user is an agent, a member on `day`, a president on `day`, a
+    reader on `day` (the commission listed in a scope, or of a scope's level, on its territory if it names one)."""
     commission = OuterRef("pk")
+    scopes = ReaderScope.objects.current_on(day).filter(user_id=user.pk).order_by().values("pk")
     return {
         "_is_agent": Exists(Commission.agents.through.objects.filter(commission_id=commission, user_id=user.pk)),
         "_is_member": Exists(
@@ -45,10 +48,28 @@ def _role_subqueries(user, day: datetime.date) -> dict:
         "_is_president": Exists(
             SectionPresidency.objects.current_on(day).filter(section__commission_id=commission, person__user_id=user.pk)
         ),
+        "_is_listed_reader": Exists(
+            ReaderScope.commissions.through.objects.filter(commission_id=commission, readerscope__in=scopes)
+        ),
+        "_is_scoped_reader": Exists(
+            ReaderScope.objects.current_on(day)
+            .filter(user_id=user.pk, level=OuterRef("level"))
+            .filter(Q(territory="") | Q(territory=OuterRef("territory")))
+        ),
     }
 
 
-def _roles_from_flags(user, is_agent: bool, is_member: bool, is_president: bool) -> set[Role]:
+_FLAGS = ("_is_agent", "_is_member", "_is_president", "_is_listed_reader", "_is_scoped_reader")
+
+
+def _flags_of(commission: Commission) -> tuple[bool, ...]:
+    """The flags annotated by `_role_subqueries` (False for one absent from a commission kept by an older version)."""
+    return tuple(bool(getattr(commission, flag, False)) for flag in _FLAGS)
+
+
+def _roles_from_flags(
+    user, is_agent: bool, is_member: bool, is_president: bool, is_listed_reader: bool = False, is_scoped_reader=False
+) -> set[Role]:
     roles: set[Role] = set()
     if user.is_superuser:
         roles.add(Role.ADMIN)
@@ -58,6 +79,8 @@ def _roles_from_flags(user, is_agent: bool, is_member: bool, is_president: bool)
         roles.add(Role.MEMBER)
     if is_president:
         roles.add(Role.PRESIDENT)
+    if is_listed_reader or is_scoped_reader:
+        roles.add(Role.READER)
     return roles
 
 
@@ -70,16 +93,13 @@ def roles_in(user, commission: Commission, *, day: datetime.date | None = None) 
     if cached is not None and cached[0] == user.pk and cached[1] == day:
         return set(cached[2])
     flags = (
-        Commission.objects.filter(pk=commission.pk)
-        .annotate(**_role_subqueries(user, day))
-        .values_list("_is_agent", "_is_member", "_is_president")
-        .first()
+        Commission.objects.filter(pk=commission.pk).annotate(**_role_subqueries(user, day)).values_list(*_FLAGS).first()
     )
-    return _roles_from_flags(user, *(flags or (False, False, False)))
+    return _roles_from_flags(user, *(flags or (False,) * len(_FLAGS)))
 
 
 def can_manage(user, commission: Commission) -> bool:
-    """Secretariat agents of the commission and admins change its data."""
+    """Secretariat agents of the commission and admins change its data (never a reader, a member, a president)."""
     return bool(roles_in(user, commission) & {Role.ADMIN, Role.SECRETARIAT})
 
 
@@ -99,7 +119,7 @@ def commission_for(user, slug: str, *, manage: bool = False) -> Commission:
     404 when the user has no part in the commission; 403 when a member or a
     president of the commission asks for a secretariat action.
 
-    Visible as `Commission.objects.visible_to(user)` says (agent, or member or president on the server's
+    Visible as `Commission.objects.visible_to(user)` says (agent, or member, president or reader on the server's
     date); one query answers it together with the user's roles on that date, kept for `roles_in`, which
     judges roles on the commission's own date (the same one, except around midnight in another time zone).
     """
@@ -120,12 +140,10 @@ def commission_for(user, slug: str, *, manage: bool = False) -> Commission:
     commission = generations.cached(
         f"access:{user.pk}:{slug}:{server_today.isoformat()}", scopes=[generations.COMPOSITION], compute=read
     )
-    if not commission or not (
-        user.is_superuser or commission._is_agent or commission._is_member or commission._is_president
-    ):
+    if not commission or not (user.is_superuser or any(_flags_of(commission))):
         raise Http404("Commission introuvable.")
     if commission.today() == server_today:
-        roles = _roles_from_flags(user, commission._is_agent, commission._is_member, commission._is_president)
+        roles = _roles_from_flags(user, *_flags_of(commission))
         commission.__dict__[_ROLES] = (user.pk, server_today, frozenset(roles))
     if manage and not can_manage(user, commission):
         raise PermissionDenied("Cette action est réservée au secrétariat de la commission.")
@@ -144,9 +162,7 @@ def roles_by_commission(user) -> list[tuple[Commission, frozenset[Role]]]:
     server_today = datetime.date.today()
     rows = []
     for commission in Commission.objects.visible_to(user).annotate(**_role_subqueries(user, server_today)):
-        roles = frozenset(
-            _roles_from_flags(user, commission._is_agent, commission._is_member, commission._is_president)
-        )
+        roles = frozenset(_roles_from_flags(user, *_flags_of(commission)))
         if commission.today() == server_today:
             commission.__dict__[_ROLES] = (user.pk, server_today, roles)
         rows.append((commission, roles))

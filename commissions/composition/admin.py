@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -14,6 +15,7 @@ from .models import (
     Mandate,
     PresidencyArticle,
     PresidencyDesignation,
+    ReaderScope,
     Seat,
     Section,
     SectionPresidency,
@@ -228,3 +230,27 @@ class CompositionChangeAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class ReaderScopeForm(forms.ModelForm):
+    class Meta:
+        model = ReaderScope
+        fields = ("user", "service", "commissions", "level", "territory", "start", "end")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("commissions") and not cleaned.get("level"):
+            raise ValidationError("Indiquez les commissions lues : nommément, ou par leur niveau (et leur territoire).")
+        return cleaned
+
+
+@admin.register(ReaderScope)
+class ReaderScopeAdmin(admin.ModelAdmin):
+    """The role "lecteur": a service's account reads these commissions (pages and API), changes nothing."""
+
+    form = ReaderScopeForm
+    list_display = ("service", "user", "level", "territory", "start", "end")
+    list_filter = ("level", commission_filter("commissions"))
+    list_select_related = ("user",)
+    search_fields = ("service", "user__username", "user__email", "territory")
+    autocomplete_fields = ("user", "commissions")

@@ -6,7 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,7 +39,7 @@ class SectionKind(models.TextChoices):
 
 class CommissionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CommissionQuerySet":
-        """The commissions a user serves (secretariat) or sits in (member, president)."""
+        """The commissions a user serves (secretariat), sits in (member, president) or reads (reader)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -54,8 +54,8 @@ class CommissionQuerySet(models.QuerySet):
 
 
 def visible_commission_ids(user, day: datetime.date) -> models.QuerySet:
-    """The ids of the commissions the user serves (agent) or sits in (current mandate or presidency) on the day, as a
-    subquery (a UNION of three lookups by the user)."""
+    """The ids of the commissions the user serves (agent), sits in (current mandate or presidency) or reads (current
+    reader scope) on the day, as a subquery (a UNION of six lookups by the user)."""
     # Unordered: the models' default orderings would join the commissions only to sort each part.
     return (
         Commission.agents.through.objects.filter(user_id=user.pk)
@@ -70,8 +70,36 @@ def visible_commission_ids(user, day: datetime.date) -> models.QuerySet:
             .filter(person__user_id=user.pk)
             .order_by()
             .values("section__commission_id"),
+            # A reader (ReaderScope): the commissions listed by name, those of a level on a territory, those of a
+            # level in the whole country. Equalities only (no OR in a subquery), so that each part is a hashed
+            # semi-join on the user's few scopes, empty and skipped for everyone who reads nothing.
+            ReaderScope.commissions.through.objects.filter(readerscope__in=_reader_scope_ids(user, day))
+            .order_by()
+            .values("commission_id"),
+            Commission.objects.filter(
+                Exists(
+                    ReaderScope.objects.current_on(day).filter(
+                        user_id=user.pk, level=OuterRef("level"), territory=OuterRef("territory")
+                    )
+                )
+            )
+            .order_by()
+            .values("pk"),
+            Commission.objects.filter(
+                level__in=ReaderScope.objects.current_on(day)
+                .filter(user_id=user.pk, territory="")
+                .exclude(level="")
+                .order_by()
+                .values("level")
+            )
+            .order_by()
+            .values("pk"),
         )
     )
+
+
+def _reader_scope_ids(user, day: datetime.date) -> models.QuerySet:
+    return ReaderScope.objects.current_on(day).filter(user_id=user.pk).order_by().values("pk")
 
 
 class Commission(models.Model):
@@ -414,3 +442,58 @@ class PresidencyDesignation(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+class ReaderScope(models.Model):
+    """What a service reads (role "lecteur"): listed commissions, or every commission of a level and/or a territory,
+    from a date to a date. Read-only everywhere, like a member who sits in none of them (no e-mail, no phone, no
+    draft); never a secretariat nor a president. A user may hold several scopes (a region's CPD and its CPL)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="compte", on_delete=models.CASCADE, related_name="reader_scopes"
+    )
+    service = models.CharField("service", max_length=200, help_text="Par exemple « DCGDR Provence-Alpes-Côte d'Azur ».")
+    commissions = models.ManyToManyField(
+        Commission,
+        verbose_name="commissions",
+        blank=True,
+        related_name="reader_scopes",
+        help_text="Les commissions lues, nommément ; et/ou toutes celles d'un niveau ci-dessous.",
+    )
+    level = models.CharField(
+        "niveau",
+        max_length=3,
+        choices=Commission.Level.choices,
+        blank=True,
+        help_text="Toutes les commissions de ce niveau : sur le territoire ci-dessous, ou du pays s'il est vide.",
+    )
+    territory = models.CharField(
+        "territoire",
+        max_length=120,
+        blank=True,
+        help_text="Écrit exactement comme sur les commissions (avec un niveau).",
+    )
+    start = models.DateField("début", default=datetime.date.today)
+    end = models.DateField("fin", null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "accès en lecture (lecteur)"
+        verbose_name_plural = "accès en lecture (lecteurs)"
+        ordering = ["user", "-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="reader_scope_end_after_start"
+            ),
+            models.CheckConstraint(condition=Q(territory="") | ~Q(level=""), name="reader_scope_territory_with_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} — lecteur ({self.user})"
+
+    def clean(self) -> None:
+        if self.end is not None and self.start and self.end < self.start:
+            raise ValidationError({"end": "La date de fin doit être postérieure ou égale à la date de début."})
+        if self.territory.strip() and not self.level:
+            raise ValidationError({"level": "Indiquez le niveau des commissions de ce territoire (CPD, CPL…)."})

@@ -32,6 +32,7 @@ ROLE_LABELS = {
     Role.SECRETARIAT: "Secrétariat",
     Role.PRESIDENT: "Président(e) de section",
     Role.MEMBER: "Membre",
+    Role.READER: "Lecteur (lecture seule)",
 }
 
 
