@@ -10,6 +10,7 @@ portal's own functions. Entries written before the trail had a key keep their pl
 clé"); `manage.py trail_rekey` anchors them under the key.
 """
 
+import collections
 import contextlib
 import dataclasses
 import datetime
@@ -498,30 +499,42 @@ def _approvals_check(rdd: Rdd, entries: list[TrailEntry], parts: _Parts) -> Trai
 VERIFY_BATCH = 500
 
 
+# An item record and a decision as `_body` reads them (`pk` is the id): read for a batch without a model instance per
+# row, ten thousand rows in a batch of the national data.
+_RecordRow = collections.namedtuple("_RecordRow", ["pk", "rdd_id", "position", "number", "title", "speaker", "summary"])
+_DecisionRow = collections.namedtuple("_DecisionRow", ["pk", "item_record_id", "position", "text"])
+
+
 def parts_of(rdds: list[Rdd]) -> dict[int, _Parts]:
     """The content rows and approvals of many RDDs, by RDD id: one query per kind of row for all of them, grouped
     and sorted here as `_parts` sorts one RDD's (what `trail_verify(..., parts=)` checks)."""
     ids = [rdd.pk for rdd in rdds]
 
-    def grouped(queryset, key) -> dict[int, list]:
+    def grouped(rows, key) -> dict[int, list]:
         groups: dict[int, list] = {pk: [] for pk in ids}
-        for row in queryset.order_by():
+        for row in rows:
             groups[row.rdd_id].append(row)
         return {pk: sorted(rows, key=key) for pk, rows in groups.items()}
 
-    records = grouped(ItemRecord.objects.filter(rdd_id__in=ids), lambda row: (row.position, row.pk))
+    # The records and decisions, most of a batch's rows, as plain rows of the fields the content reads.
+    records = grouped(
+        map(_RecordRow._make, ItemRecord.objects.filter(rdd_id__in=ids).order_by().values_list(*_RecordRow._fields)),
+        lambda row: (row.position, row.pk),
+    )
     decisions: dict[int, list] = {}
     # By the records' ids (the index of the decisions' foreign key): a join on the records' RDD made PostgreSQL scan
     # every decision of the country at each batch.
     record_ids = [record.pk for rows in records.values() for record in rows]
-    for decision in Decision.objects.filter(item_record_id__in=record_ids).order_by():
+    rows = Decision.objects.filter(item_record_id__in=record_ids).order_by().values_list(*_DecisionRow._fields)
+    for decision in map(_DecisionRow._make, rows):
         decisions.setdefault(decision.item_record_id, []).append(decision)
-    commitments = grouped(Commitment.objects.filter(rdd_id__in=ids), lambda row: (row.position, row.pk))
+    commitments = grouped(Commitment.objects.filter(rdd_id__in=ids).order_by(), lambda row: (row.position, row.pk))
     updates = grouped(
-        CommitmentUpdate.objects.filter(rdd_id__in=ids).select_related("commitment"), lambda row: (row.date, row.pk)
+        CommitmentUpdate.objects.filter(rdd_id__in=ids).select_related("commitment").order_by(),
+        lambda row: (row.date, row.pk),
     )
-    questions = grouped(Question.objects.filter(rdd_id__in=ids), lambda row: (row.position, row.pk))
-    approvals = grouped(Approval.objects.filter(rdd_id__in=ids), lambda row: row.section)
+    questions = grouped(Question.objects.filter(rdd_id__in=ids).order_by(), lambda row: (row.position, row.pk))
+    approvals = grouped(Approval.objects.filter(rdd_id__in=ids).order_by(), lambda row: row.section)
     return {
         pk: _Parts(
             records=records[pk],
