@@ -297,9 +297,13 @@ def _add_commitments(todos: dict[int, CommissionTodo], ids: list[int], today: da
 
 def changed_at(meeting: Meeting) -> datetime.datetime | None:
     """When the meeting's support data last changed as far as the rows tell: its own row (unless only the
-    convocation stamped it), its agenda items, their attachments."""
+    convocation stamped it), its agenda items, their attachments.
+
+    A move (date, times or place) since the convocation raised `calendar_sequence` above the round's: then the
+    row's stamp is that move's, however soon after the convocation it came."""
     own = meeting.updated_at
-    if meeting.convened_at is not None and abs(own - meeting.convened_at) <= CONVOCATION_STAMP:
+    moved = meeting.calendar_sequence > meeting.convocation_sequence
+    if meeting.convened_at is not None and not moved and abs(own - meeting.convened_at) <= CONVOCATION_STAMP:
         own = None
     moments = [moment for moment in (own, meeting.agenda_changed_at, meeting.attachment_added_at) if moment]
     return max(moments) if moments else None
@@ -328,7 +332,8 @@ def _convocation_check(meeting: Meeting) -> Check:
         return Check(label, State.TODO, "pas encore envoyée")
     sent = f"envoyée le {_when(meeting.convened_at)}"
     changed = changed_at(meeting)
-    if changed is not None and changed > meeting.convened_at + CONVOCATION_STAMP:
+    moved = meeting.calendar_sequence > meeting.convocation_sequence
+    if changed is not None and (moved or changed > meeting.convened_at + CONVOCATION_STAMP):
         return Check(label, State.WARNING, f"{sent}, réunion modifiée depuis le {_when(changed)} : à renvoyer")
     return Check(label, State.DONE, sent)
 
