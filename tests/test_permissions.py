@@ -1,8 +1,9 @@
 """The permission matrix: role × page or action × own or other commission.
 
 Whoever has no part in a commission gets 404 (its existence is not
-revealed); a member or president of the commission asking for a
-secretariat action gets 403.
+revealed); a member, a president or a reader (role "lecteur" of a service,
+by the commission's name or by its level and territory) of the commission
+asking for a secretariat action gets 403.
 """
 
 import datetime
@@ -10,7 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from commissions.composition.models import Mandate, PresidencyDesignation, SectionKind
+from commissions.composition.models import Mandate, PresidencyDesignation, ReaderScope, SectionKind
 from commissions.meetings.agenda import agenda_item_add
 from commissions.meetings.models import AgendaItem, Meeting
 from commissions.meetings.services import meeting_create
@@ -40,7 +41,7 @@ PAGES = [
     ("commissions:agenda_block_list", MANAGE),
 ]
 
-ROLES = ["admin", "secretariat", "president", "member", "other_secretariat", "stranger"]
+ROLES = ["admin", "secretariat", "president", "member", "reader", "regional_reader", "other_secretariat", "stranger"]
 
 EXPECTED = {
     READ: {
@@ -48,6 +49,8 @@ EXPECTED = {
         "secretariat": 200,
         "president": 200,
         "member": 200,
+        "reader": 200,
+        "regional_reader": 200,
         "other_secretariat": 404,
         "stranger": 404,
     },
@@ -56,6 +59,8 @@ EXPECTED = {
         "secretariat": 200,
         "president": 403,
         "member": 403,
+        "reader": 403,
+        "regional_reader": 403,
         "other_secretariat": 404,
         "stranger": 404,
     },
@@ -63,7 +68,19 @@ EXPECTED = {
 
 
 @pytest.fixture
-def world(commission, other_commission, alice, bob, charlie, admin_user, member_user, presidents, frozen_today):
+def world(
+    commission,
+    other_commission,
+    alice,
+    bob,
+    charlie,
+    admin_user,
+    member_user,
+    presidents,
+    reader,
+    regional_reader,
+    frozen_today,
+):
     mandate = Mandate.objects.filter(seat__section__commission=commission).first()
     meeting = meeting_create(commission=commission, date=datetime.date(2026, 12, 3), start_time=datetime.time(10))
     agenda_item_add(meeting=meeting, title="Questions diverses")
@@ -72,6 +89,8 @@ def world(commission, other_commission, alice, bob, charlie, admin_user, member_
         "secretariat": alice,
         "president": presidents[0].user,
         "member": member_user,
+        "reader": reader,
+        "regional_reader": regional_reader,
         "other_secretariat": bob,
         "stranger": charlie,
     }
@@ -100,7 +119,7 @@ def test_each_role_reaches_exactly_the_pages_of_its_commission(client, world, na
     assert response.status_code == EXPECTED[kind][role]
 
 
-@pytest.mark.parametrize("role", ["admin", "secretariat", "president", "member"])
+@pytest.mark.parametrize("role", ["admin", "secretariat", "president", "member", "reader", "regional_reader"])
 def test_the_commission_list_shows_only_the_commissions_one_takes_part_in(client, world, other_commission, role):
     commission, _, users = world
     client.force_login(users[role])
@@ -170,3 +189,33 @@ def test_the_commission_list_is_searchable_and_paginated(client, admin_user, com
     assert second.context["commissions"].number == 2
     assert "Page 2 sur 2" in second.content.decode()
     assert "Aucune commission ne correspond à « pharmaciens »." in none.content.decode()
+
+
+@pytest.mark.parametrize("who", ["reader", "regional_reader"])
+def test_a_reader_reads_the_commission_but_changes_nothing(client, world, who):
+    commission, mandate, users = world
+    client.force_login(users[who])
+
+    page = client.get(reverse("commissions:detail", kwargs={"slug": commission.slug}))
+    create = client.post(
+        reverse("commissions:meeting_create", kwargs={"slug": commission.slug}),
+        {"date": "10/12/2026", "start_time": "10:00", "title": "Séance"},
+    )
+    end = client.post(url_for("commissions:mandate_end", commission, mandate), {"end": "30/11/2026"})
+
+    assert page.status_code == 200
+    assert page.context["roles"] == ["Lecteur (lecture seule)"]
+    assert reverse("commissions:meeting_create", kwargs={"slug": commission.slug}) not in page.content.decode()
+    assert (create.status_code, end.status_code) == (403, 403)
+    assert Meeting.objects.filter(commission=commission).count() == 1
+    mandate.refresh_from_db()
+    assert mandate.end is None
+    assert commission.name in client.get(reverse("home:index")).content.decode()
+
+
+def test_a_reader_whose_scope_has_ended_no_longer_sees_the_commission(client, world):
+    commission, _, users = world
+    ReaderScope.objects.filter(user=users["reader"]).update(end=datetime.date(2026, 11, 21))
+    client.force_login(users["reader"])
+
+    assert client.get(reverse("commissions:detail", kwargs={"slug": commission.slug})).status_code == 404

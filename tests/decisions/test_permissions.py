@@ -1,8 +1,9 @@
 """The permission matrix of the RDD: role × page or action × own or other commission.
 
-Whoever has no part in the commission gets 404; a member asking for a
-secretariat or a president's action gets 403; only the current section
-presidents of the commission approve or send back.
+Whoever has no part in the commission gets 404; a member or a reader
+(role "lecteur" of a service) asking for a secretariat or a president's
+action gets 403; only the current section presidents of the commission
+approve or send back.
 """
 
 import pytest
@@ -12,7 +13,8 @@ from commissions.composition.models import SectionKind
 from decisions import content, services
 from tests.factories import SectionPresidencyFactory, UserFactory, seat_member
 
-ROLES = ["admin", "secretariat", "president", "member", "other_secretariat", "other_president", "stranger"]
+ROLES = ["admin", "secretariat", "president", "member", "reader"]
+ROLES += ["other_secretariat", "other_president", "stranger"]
 OUTSIDE = {"other_secretariat": 404, "other_president": 404, "stranger": 404}
 
 EXPECTED = {
@@ -25,6 +27,8 @@ EXPECTED = {
     "draft_redirect": {"admin": 302, "secretariat": 302, "president": 403, "member": 403, **OUTSIDE},
     "personal": {role: 200 for role in ROLES},
 }
+for _expected in EXPECTED.values():  # a reader reads and does what a member does, and no more
+    _expected["reader"] = _expected["member"]
 
 # (url name, method, state of the RDD, expectation, POST data)
 PAGES = [
@@ -64,7 +68,7 @@ PAGES = [
 
 
 @pytest.fixture
-def users(commission, other_commission, alice, bob, charlie, admin_user, member_user, presidents):
+def users(commission, other_commission, alice, bob, charlie, admin_user, member_user, presidents, reader):
     other = seat_member(other_commission, SectionKind.SOCIAL, user=UserFactory(username="hoarau"))
     SectionPresidencyFactory(section=other.seat.section, person=other.person)
     return {
@@ -72,6 +76,7 @@ def users(commission, other_commission, alice, bob, charlie, admin_user, member_
         "secretariat": alice,
         "president": presidents[0].user,
         "member": member_user,
+        "reader": reader,
         "other_secretariat": bob,
         "other_president": other.person.user,
         "stranger": charlie,

@@ -1,8 +1,10 @@
+import pytest
 from django.urls import reverse
 
 
-def test_members_filter_the_transmitted_rdds_by_commission(client, transmitted, member_user):
-    client.force_login(member_user)
+@pytest.mark.parametrize("who", ["member_user", "reader", "regional_reader"])
+def test_members_filter_the_transmitted_rdds_by_commission(client, transmitted, who, request):
+    client.force_login(request.getfixturevalue(who))  # a member, or a service's reader of the commission
     url = reverse("decisions:transmitted")
 
     everything = client.get(url)
