@@ -16,6 +16,7 @@ from commissions.composition.models import (
     Mandate,
     PresidencyArticle,
     PresidencyDesignation,
+    ReaderScope,
     Seat,
     SectionKind,
     SectionPresidency,
@@ -123,7 +124,10 @@ ACCOUNTS = [
     ("kern", ("KERN", "Colette"), False, []),
     ("roussel", ("ROUSSEL", "Philippe"), False, []),
     ("membre", ("BALMELLE", "Nicolas"), False, []),
+    ("lecteur", None, False, []),
 ]
+# The reader (role "lecteur") of a national service: every CPR of the country, read-only (ReaderScope).
+READER_SCOPES = {"lecteur": ("CNAM — département des professions de santé (démonstration)", Commission.Level.CPR)}
 
 
 def _person(civility: str, last_name: str, first_name: str) -> Person:
@@ -267,6 +271,11 @@ def _accounts() -> list[tuple[str, str]]:
             person.save(update_fields=["user"])
         for slug in served:
             Commission.objects.get(slug=slug).agents.add(user)
+        if username in READER_SCOPES:
+            service, level = READER_SCOPES[username]
+            ReaderScope.objects.get_or_create(
+                user=user, service=service, defaults={"level": level, "start": datetime.date(2024, 1, 1)}
+            )
         listing.append((username, DEMO_ACCOUNT_ROLES[username]))
     return listing
 
@@ -278,4 +287,5 @@ DEMO_ACCOUNT_ROLES = {
     "kern": "Mme KERN Colette, présidente de la section sociale de la CPR PACA–Corse",
     "roussel": "M. ROUSSEL Philippe, président de la section professionnelle de la CPR PACA–Corse",
     "membre": "M. BALMELLE Nicolas, membre titulaire (UPSADI) de la CPR PACA–Corse",
+    "lecteur": "lecteur d'un service national : toutes les CPR (PACA–Corse, La Réunion), en lecture seule",
 }

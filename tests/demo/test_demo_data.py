@@ -326,3 +326,15 @@ def test_the_past_rdds_do_not_depend_on_the_day_of_loading():
         assert recent().date == datetime.date(2031, 2, 26)
         assert recent().status == Meeting.Status.HELD
         assert upcoming().date == datetime.date(2031, 3, 24)
+
+
+def test_the_demo_reader_reads_every_cpr_and_manages_none(demo):
+    from commissions.composition.access import Role, can_manage, roles_by_commission
+
+    reader = User.objects.get(username="lecteur")
+    rows = roles_by_commission(reader)
+    assert sorted(commission.slug for commission, _ in rows) == ["cpr-paca-corse-lpp", "cpr-reunion-lpp"]
+    assert {roles for _, roles in rows} == {frozenset({Role.READER})}
+    assert not any(can_manage(reader, commission) for commission, _ in rows)
+    call_command("load_demo")  # again: the same one scope
+    assert reader.reader_scopes.count() == 1
