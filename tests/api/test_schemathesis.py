@@ -1,6 +1,6 @@
 """Schemathesis against the checked-in schema (api/openapi.yaml): every operation, called in process (WSGI) as a
-secretariat agent, a section president, a member and an agent of another commission, answers no 500 and
-conforms to the schema (status code, content type, body). The examples are bounded (MAX_EXAMPLES per operation,
+secretariat agent, a section president, a member, a service's reader (role "lecteur") and an agent of another
+commission, answers no 500 and conforms to the schema (status code, content type, body). The examples are bounded (MAX_EXAMPLES per operation,
 deterministic) so that the module stays well under five minutes."""
 
 from pathlib import Path
@@ -32,8 +32,8 @@ def _connection_kept_between_requests():
 
 
 @pytest.fixture
-def tokens(alice, bob, member_user, presidents, transmitted, planned, other_meeting):
-    return [token_for(user) for user in (alice, presidents[0].user, member_user, bob)]
+def tokens(alice, bob, member_user, presidents, reader, transmitted, planned, other_meeting):
+    return [token_for(user) for user in (alice, presidents[0].user, member_user, reader, bob)]
 
 
 @SCHEMA.parametrize()
