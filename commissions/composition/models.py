@@ -164,6 +164,10 @@ class Commission(models.Model):
                 name="commission_presidency_rule_complete",
             )
         ]
+        indexes = [
+            # A reader's scope by level (and territory): its commissions found by the index, not by reading them all.
+            models.Index(fields=["level", "territory"], name="commission_level_territory"),
+        ]
 
     def __str__(self) -> str:
         return self.name

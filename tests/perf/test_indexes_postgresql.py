@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from commissions.composition.models import Commission, Mandate
+from commissions.composition.models import Commission, Mandate, ReaderScope
 from commissions.meetings.models import AgendaItem, Meeting
 from decisions.models import Rdd
 from decisions.selectors import transmitted_for
@@ -71,3 +71,18 @@ def test_an_unfiltered_changelist_counts_from_the_planners_estimate(db, monkeypa
     assert admin_paging.EstimatedCountPaginator(Person.objects.filter(pk__gt=0), 100).count == 6
     monkeypatch.setattr(admin_paging, "ESTIMATED_FROM", 1000)
     assert admin_paging.EstimatedCountPaginator(Person.objects.all(), 100).count == 6
+
+
+def test_a_readers_commissions_are_a_list_too(db, commission, other_commission, reader, regional_reader):
+    # The reader's branches of `visible_to` (commissions named, level and territory, level alone): equalities that
+    # start from the user's few scopes and find their commissions by the index on (level, territory), never a read
+    # of every commission nor an EXISTS evaluated for each.
+    national = get_user_model().objects.create(username="nadia")
+    ReaderScope.objects.create(user=national, service="CNAM", level="CPR", start="2024-01-01")
+    for user in (reader, regional_reader, national):
+        plan = _plan(transmitted_for(user))
+        assert "alternatives" not in plan and "Seq Scan" not in plan
+        assert plan.count("Index Scan using commission_level_territory") == 2, plan
+    assert list(Commission.objects.visible_to(reader)) == [commission]
+    assert list(Commission.objects.visible_to(regional_reader)) == [commission]
+    assert Commission.objects.visible_to(national).count() == 2
