@@ -1,7 +1,7 @@
 """Schemathesis against the checked-in schema (api/openapi.yaml): every operation, called in process (WSGI) as a
 secretariat agent, a section president, a member, a service's reader (role "lecteur") and an agent of another
-commission, answers no 500 and conforms to the schema (status code, content type, body). The examples are bounded (MAX_EXAMPLES per operation,
-deterministic) so that the module stays well under five minutes."""
+commission, answers no 500 and conforms to the schema (status code, content type, body). The examples are bounded
+(MAX_EXAMPLES per operation, deterministic) so that the module stays well under five minutes."""
 
 from pathlib import Path
 
