@@ -36,9 +36,9 @@ def test_the_agent_builds_an_agenda_records_attendance_and_sends_the_convocation
     # A new session starts with the standard items (presidency, commitments, questions…); the agent adds one
     # with formatted content (a script in it is removed), moves it up twice, and gives it two levels below.
     agenda = page.locator("ol.agenda > li")
+    expect(agenda.last).to_contain_text("Questions diverses")
     standard = agenda.count()
     assert standard >= 3
-    expect(agenda.last).to_contain_text("Questions diverses")
     form = page.locator("details").filter(has_text="Ajouter un point à l'ordre du jour")
     form.get_by_text("Ajouter un point à l'ordre du jour").click()
     form.get_by_label("Titre").fill("Dossiers individuels")

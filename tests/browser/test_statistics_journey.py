@@ -61,16 +61,18 @@ def test_the_agent_imports_a_table_of_amounts_and_attaches_it_to_an_agenda_item(
     expect(row.get_by_role("cell", name="9,9 %", exact=True).first).to_be_visible()
     total = page.locator("table.stat-table tr").filter(has_text="TOTAL PRESTATIONS")
     expect(total.get_by_role("cell", name="300 177 994", exact=True)).to_be_visible()
-    chart = page.locator("figure svg")
+    chart = page.locator("figure svg").first
     expect(chart).to_be_visible()
     assert chart.bounding_box()["height"] > 100
     expect(chart.locator("rect").first).to_be_attached()
 
     # Attached to an item of the upcoming session.
     item = AgendaItem.objects.get(meeting__title=UPCOMING_TITLE, title=ITEM)
-    choice = f"{item.meeting.date:%d/%m/%Y} — {ITEM}"
-    page.get_by_label("Point de l'ordre du jour").select_option(label=choice)
-    page.get_by_role("button", name="Enregistrer").click()
+    # The items offered under their meeting, numbered as its agenda.
+    group = page.locator(f'optgroup[label="Séance du {item.meeting.date:%d/%m/%Y}"]')
+    expect(group.locator(f'option[value="{item.pk}"]')).to_have_text(re.compile(rf"^\d[\d.]* – {re.escape(ITEM)}$"))
+    page.get_by_label("Point de l'ordre du jour").select_option(value=str(item.pk))
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Le tableau est rattaché au point.")
     expect(page.get_by_label("Point de l'ordre du jour")).to_have_value(str(item.pk))
     table.refresh_from_db()
@@ -78,4 +80,4 @@ def test_the_agent_imports_a_table_of_amounts_and_attaches_it_to_an_agenda_item(
 
     page.get_by_role("link", name="Statistiques").click()
     listed = page.get_by_role("row").filter(has=page.get_by_role("link", name=TITLE))
-    expect(listed).to_contain_text(choice)
+    expect(listed).to_contain_text(f"{item.meeting.date:%d/%m/%Y} — {ITEM}")
