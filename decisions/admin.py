@@ -154,6 +154,9 @@ class TrailInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("access")  # trail_address, without a query per entry
+
     def has_add_permission(self, request, obj=None):
         return False
 

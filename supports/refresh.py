@@ -12,9 +12,10 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from commissions.meetings.models import AgendaItem
+from commissions.meetings.models import AgendaItem, Meeting
 
 from .models import SupportRender
 
@@ -48,8 +49,11 @@ def schedule_refresh(meeting_id: int) -> None:
 
 
 def refresh(meeting_id: int, token: str) -> list[int]:
-    """Render again the meeting's out-of-date supports, unless a later change scheduled its own task."""
-    from .services import freshness, last_ready, support_request
+    """Render again the meeting's out-of-date supports, unless a later change scheduled its own task.
+
+    `support_request` itself keeps a rendering whose data are unchanged and never renders a transmitted RDD's
+    document again: it is asked once for each document and version the meeting has a ready rendering of."""
+    from .services import support_request
 
     try:
         latest = cache.get(_key(meeting_id))
@@ -57,13 +61,15 @@ def refresh(meeting_id: int, token: str) -> list[int]:
         latest = None
     if latest is not None and latest != token:
         return []
+    meeting = Meeting.objects.select_related("commission").get(pk=meeting_id)
+    ready = SupportRender.objects.filter(meeting=meeting, status=SupportRender.Status.READY)
     started = []
-    ready = SupportRender.objects.filter(meeting_id=meeting_id, status=SupportRender.Status.READY)
     for kind, version in sorted(set(ready.values_list("kind", "version"))):
-        render = last_ready(ready.first().meeting, kind=kind, version=version)
-        if render is None or freshness(render).current:
+        try:
+            new, created = support_request(meeting=meeting, kind=kind, version=version, user=None)
+        except ValidationError as error:  # no longer renderable (an RDD gone): the page says why on request
+            logger.info("Support %s/%s de la réunion %s non rendu : %s", kind, version, meeting_id, error)
             continue
-        new, created = support_request(meeting=render.meeting, kind=kind, version=version, user=None)
         if created:
             started.append(new.pk)
     return started
