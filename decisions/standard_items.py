@@ -57,6 +57,7 @@ def session_add_standard_items(*, meeting: Meeting) -> list[AgendaItem]:
                     meeting=meeting,
                     title=f"Validation du relevé de décisions de la séance du {date_short(previous.date)}",
                     speaker=Speaker.SECRETARIAT,
+                    standard=True,
                     content=content,
                 )
             )
@@ -66,14 +67,21 @@ def session_add_standard_items(*, meeting: Meeting) -> list[AgendaItem]:
                     meeting=meeting,
                     title=f"Désignation de la présidence {meeting.date.year}",
                     speaker=Speaker.SECRETARIAT,
+                    standard=True,
                     content=_presidency_content(commission, meeting.date),
                 )
             )
-        created.append(agenda_item_add(meeting=meeting, title="Suivi des engagements", speaker=Speaker.BOTH))
         created.append(
-            agenda_item_add(meeting=meeting, title="Questions de la profession", speaker=Speaker.PROFESSIONAL)
+            agenda_item_add(meeting=meeting, title="Suivi des engagements", speaker=Speaker.BOTH, standard=True)
         )
-        created.append(agenda_item_add(meeting=meeting, title="Questions diverses", speaker=Speaker.BOTH))
+        created.append(
+            agenda_item_add(
+                meeting=meeting, title="Questions de la profession", speaker=Speaker.PROFESSIONAL, standard=True
+            )
+        )
+        created.append(
+            agenda_item_add(meeting=meeting, title="Questions diverses", speaker=Speaker.BOTH, standard=True)
+        )
     return created
 
 

@@ -31,8 +31,6 @@ READABLE_BY_MEMBERS = (Rdd.Status.TRANSMITTED, Rdd.Status.VALIDATED)
 # A commitment carries no due date: it is late when still open half a year after the session that took it (the
 # commissions meet about twice a year, so it has missed its follow-up at the next session).
 OVERDUE_AFTER = datetime.timedelta(days=183)
-# The convocation's own save stamps the meeting's updated_at a moment after convened_at: not a change.
-CONVOCATION_STAMP = datetime.timedelta(seconds=5)
 OVERDUE_SHOWN = 5
 
 
@@ -169,6 +167,7 @@ def _upcoming_meetings(commission_ids: list[int], today: datetime.date) -> dict[
         .select_related("commission")
         .annotate(
             agenda_size=_count(AgendaItem.objects.filter(meeting=meeting), "meeting"),
+            agenda_subjects=_count(AgendaItem.objects.filter(meeting=meeting, standard=False), "meeting"),
             agenda_changed_at=_latest(AgendaItem.objects.filter(meeting=meeting), "updated_at"),
             attachment_added_at=_latest(AgendaAttachment.objects.filter(item__meeting=meeting), "uploaded_at"),
             support_status=Subquery(renders.order_by("-created_at", "-pk").values("status")[:1]),
@@ -296,16 +295,14 @@ def _add_commitments(todos: dict[int, CommissionTodo], ids: list[int], today: da
 
 
 def changed_at(meeting: Meeting) -> datetime.datetime | None:
-    """When the meeting's support data last changed as far as the rows tell: its own row (unless only the
-    convocation stamped it), its agenda items, their attachments.
-
-    A move (date, times or place) since the convocation raised `calendar_sequence` above the round's: then the
-    row's stamp is that move's, however soon after the convocation it came."""
-    own = meeting.updated_at
-    moved = meeting.calendar_sequence > meeting.convocation_sequence
-    if meeting.convened_at is not None and not moved and abs(own - meeting.convened_at) <= CONVOCATION_STAMP:
-        own = None
-    moments = [moment for moment in (own, meeting.agenda_changed_at, meeting.attachment_added_at) if moment]
+    """When the meeting's support data last changed as far as the rows tell: its details (date, times, place,
+    presiding person…: `details_changed_at`, which a convocation round or a status does not stamp), its agenda
+    items, their attachments."""
+    moments = [
+        moment
+        for moment in (meeting.details_changed_at, meeting.agenda_changed_at, meeting.attachment_added_at)
+        if moment
+    ]
     return max(moments) if moments else None
 
 
@@ -313,14 +310,21 @@ def _when(moment: datetime.datetime) -> str:
     return date_short(timezone.localtime(moment).date())
 
 
+def _points(count: int, adjective: str = "") -> str:
+    plural = "s" if count > 1 else ""
+    return f"{count} point{plural} {adjective}{plural}" if adjective else f"{count} point{plural}"
+
+
 def upcoming_checks(meeting: Meeting) -> list[Check]:
     """Agenda, convocation and support of a meeting to come."""
     size = meeting.agenda_size or 0
-    agenda = (
-        Check("Ordre du jour", State.DONE, f"{size} point{'s' if size > 1 else ''}")
-        if size
-        else Check("Ordre du jour", State.TODO, "vide : à composer")
-    )
+    if not size:
+        agenda = Check("Ordre du jour", State.TODO, "vide : à composer")
+    elif not meeting.agenda_subjects:
+        # Only the standard items the portal put on the new session (decisions.standard_items).
+        agenda = Check("Ordre du jour", State.TODO, f"{_points(size, 'habituel')} seulement : sujets à ajouter")
+    else:
+        agenda = Check("Ordre du jour", State.DONE, _points(size))
     return [agenda, _convocation_check(meeting), _support_check(meeting)]
 
 
@@ -333,7 +337,7 @@ def _convocation_check(meeting: Meeting) -> Check:
     sent = f"envoyée le {_when(meeting.convened_at)}"
     changed = changed_at(meeting)
     moved = meeting.calendar_sequence > meeting.convocation_sequence
-    if changed is not None and (moved or changed > meeting.convened_at + CONVOCATION_STAMP):
+    if changed is not None and (moved or changed > meeting.convened_at):
         return Check(label, State.WARNING, f"{sent}, réunion modifiée depuis le {_when(changed)} : à renvoyer")
     return Check(label, State.DONE, sent)
 

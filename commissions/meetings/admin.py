@@ -8,6 +8,7 @@ too, through the same `sanitize_html`.
 
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 
 from commissions.composition.admin_filters import commission_filter
 from portal.admin_paging import EstimatedCountPaginator
@@ -103,6 +104,8 @@ class MeetingAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change and services.calendar_moved(obj, form.changed_data):
             obj.calendar_sequence += 1  # a move made here is a new revision of the calendar entry too
+        if change and set(form.changed_data) & set(services.MEETING_FIELDS):
+            obj.details_changed_at = timezone.now()
         super().save_model(request, obj, form, change)
 
 

@@ -91,9 +91,10 @@ def agenda_item_add(
     before: AgendaItem | None = None,
     speaker: str = "",
     content: str = "",
+    standard: bool = False,
 ) -> AgendaItem:
     """A new item at the end of the agenda, or at the end of a parent's sub-items, or before the item `before`
-    (at its level: the items from there on are renumbered)."""
+    (at its level: the items from there on are renumbered). `standard`: one of a new session's standard items."""
     _lock_agenda(meeting)
     parent = _place_among(meeting, parent, before)
     level = 1
@@ -110,6 +111,7 @@ def agenda_item_add(
         title=title.strip(),
         speaker=speaker,
         content=sanitize_html(content),
+        standard=standard,
     )
     item.full_clean()
     item.save()

@@ -108,6 +108,10 @@ class Meeting(models.Model):
     convocation_sequence = models.PositiveIntegerField("révision envoyée", default=0, editable=False)
     # The secretariat's message at the head of the last convocation sent (written on the confirmation page).
     convocation_note = models.TextField("message du secrétariat", blank=True, editable=False)
+    # When its details (date, times, place, title, presiding person…) last changed through the services or the
+    # admin: unlike updated_at, which every save stamps (a convocation round, a status), it tells the home page
+    # whether the convocation and the support sent before still say what the meeting is.
+    details_changed_at = models.DateTimeField("détails modifiés le", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,6 +205,9 @@ class AgendaItem(models.Model):
     title = models.CharField("titre", max_length=300)
     speaker = models.CharField("intervenant", max_length=20, choices=Speaker.choices, blank=True)
     content = models.TextField("contenu", blank=True, help_text="Texte enrichi, nettoyé à l'enregistrement.")
+    # One of the items the portal puts on every new session's agenda (decisions.standard_items): the agenda is
+    # not composed until the secretariat adds subjects of its own.
+    standard = models.BooleanField("point habituel", default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from commissions.composition.models import Commission, Mandate, Seat, SectionKind
 from commissions.composition.presidency import PresidencyUnknown, presidency_for
@@ -93,10 +94,12 @@ def meeting_update(*, meeting: Meeting, status: str | None = None, **fields) -> 
         raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
     meeting = Meeting.objects.select_for_update().select_related("commission").get(pk=meeting.pk)
     lifecycle.require_fields_open(meeting, fields)
-    moved = calendar_moved(meeting, [name for name in fields if getattr(meeting, name) != fields[name]])
+    changed = [name for name in fields if getattr(meeting, name) != fields[name]]
     for name, value in fields.items():
         setattr(meeting, name, value)
-    if moved:
+    if changed:
+        meeting.details_changed_at = timezone.now()
+    if calendar_moved(meeting, changed):
         meeting.calendar_sequence += 1
     meeting.full_clean()
     meeting.save()

@@ -179,7 +179,7 @@ def test_the_home_page_says_what_is_due_at_each_step_of_a_meeting_s_preparation(
     checks = checklist(page, commission)
     expect(meeting_link(page, commission)).to_have_text(re.compile(rf"^{TITLE}, .* {day.year} à 09h00$"))
     assert checks == {
-        "Ordre du jour": ("Fait", f"{standard} points"),
+        "Ordre du jour": ("À faire", f"{standard} points habituels seulement : sujets à ajouter"),
         "Convocation": ("À faire", "pas encore envoyée"),
         "Support": ("À faire", "pas encore généré"),
     }
