@@ -171,6 +171,11 @@ def test_the_main_pages_have_no_serious_accessibility_violations(meeting, page, 
     audit.check("connexion")
     log_in("secretariat")
     audit.check("mes-commissions")
+    expect(page).to_have_url(re.compile(r"/$"))  # the home page by role
+    page.goto("/recherche/?q=ordre+du+jour")
+    audit.check("recherche")
+    page.goto("/supports/verifier-un-releve/")
+    audit.check("verifier-un-releve")
 
     page.goto(f"{base}/")
     audit.check("commission")
