@@ -30,17 +30,55 @@ def list_link(request, name: str, **params) -> str:
     return reverse(f"api:{name}-list", request=request) + (f"?{query}" if query else "")
 
 
-class ApiObject(serializers.Serializer):
-    """What every object has: type, created, modified, deleted."""
+@extend_schema_field(OpenApiTypes.URI)
+class ListLink(serializers.Field):
+    """The address of a list filtered on this object: `ListLink("membership", post="pk")` gives
+    …/memberships/?post=<the object's pk>."""
+
+    def __init__(self, name: str, **params: str):
+        self.name, self.params = name, params  # {filter: the object's attribute giving its value}
+        super().__init__(source="*", read_only=True)
+
+    def to_representation(self, value) -> str:
+        params = {key: getattr(value, attribute) for key, attribute in self.params.items()}
+        return list_link(self.context["request"], self.name, **params)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class WebAddress(serializers.Field):
+    """The object's page on the portal."""
+
+    def __init__(self):
+        super().__init__(source="*", read_only=True)
+
+    def to_representation(self, value) -> str:
+        return self.context["request"].build_absolute_uri(value.get_absolute_url())
+
+
+class ApiObject(serializers.ModelSerializer):
+    """What every object has: id, type, created, modified, deleted."""
+
+    # A serializer names its own fields in `Meta.fields`: `id` (the address on the endpoint `api_name`) and `type`
+    # come before them, `created`, `modified` and `deleted` after.
 
     type = serializers.SerializerMethodField()
     created = serializers.SerializerMethodField()
     modified = serializers.SerializerMethodField()
     deleted = serializers.SerializerMethodField()
 
+    api_name = ""  # the endpoint's basename in api/urls.py
     oparl_type = ""
     created_field: str | None = None
     modified_field: str | None = None
+
+    def get_field_names(self, declared_fields, info) -> list[str]:
+        own = super().get_field_names(declared_fields, info)
+        return ["id", "type", *own, "created", "modified", "deleted"]
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        fields["id"] = link(self.api_name, source="*")  # in place of the model's primary key, first
+        return fields
 
     def get_type(self, obj) -> str:
         return self.oparl_type
@@ -63,27 +101,26 @@ class ApiObject(serializers.Serializer):
         return serializers.DateTimeField().to_representation(value) if value is not None else None
 
 
-class BodySerializer(ApiObject, serializers.ModelSerializer):
+class BodySerializer(ApiObject):
+    api_name = "body"
     oparl_type = "Body"
-    id = link("body", source="*")
     shortName = serializers.CharField(source="slug")
     levelLabel = serializers.CharField(source="get_level_display")
     timeZone = serializers.CharField(source="time_zone")
     secretariat = serializers.SerializerMethodField()
-    organization = serializers.SerializerMethodField()
-    post = serializers.SerializerMethodField()
-    membership = serializers.SerializerMethodField()
-    meeting = serializers.SerializerMethodField()
+    organization = ListLink("section", body="slug")
+    post = ListLink("post", body="slug")
+    membership = ListLink("membership", body="slug")
+    meeting = ListLink("meeting", body="slug")
     presidency = serializers.SerializerMethodField()
-    table = serializers.SerializerMethodField()
-    web = serializers.SerializerMethodField()
+    table = ListLink("table", body="slug")
+    web = WebAddress()
 
     class Meta:
         model = Commission
         fields = [
-            "id", "type", "name", "shortName", "level", "levelLabel", "profession", "territory", "timeZone",
-            "secretariat", "organization", "post", "membership", "meeting", "presidency", "table", "web",
-            "created", "modified", "deleted",
+            "name", "shortName", "level", "levelLabel", "profession", "territory", "timeZone", "secretariat",
+            "organization", "post", "membership", "meeting", "presidency", "table", "web",
         ]  # fmt: skip
 
     @extend_schema_field(
@@ -105,41 +142,14 @@ class BodySerializer(ApiObject, serializers.ModelSerializer):
             "department": obj.secretariat_department,
         }
 
-    def _list(self, obj: Commission, name: str) -> str:
-        return list_link(self.context["request"], name, body=obj.slug)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_organization(self, obj) -> str:
-        return self._list(obj, "section")
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_post(self, obj) -> str:
-        return self._list(obj, "post")
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_membership(self, obj) -> str:
-        return self._list(obj, "membership")
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_meeting(self, obj) -> str:
-        return self._list(obj, "meeting")
-
     @extend_schema_field(OpenApiTypes.URI)
     def get_presidency(self, obj) -> str:
         return reverse("api:body-presidencies", args=[obj.pk], request=self.context["request"])
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_table(self, obj) -> str:
-        return self._list(obj, "table")
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
-
-
-class SectionSerializer(ApiObject, serializers.ModelSerializer):
+class SectionSerializer(ApiObject):
+    api_name = "section"
     oparl_type = "Organization"
-    id = link("section", source="*")
     body = link("body", source="commission")
     classification = serializers.SerializerMethodField()
     sectionKind = serializers.CharField(source="kind")
@@ -147,15 +157,15 @@ class SectionSerializer(ApiObject, serializers.ModelSerializer):
 
     class Meta:
         model = Section
-        fields = ["id", "type", "body", "classification", "sectionKind", "name", "created", "modified", "deleted"]
+        fields = ["body", "classification", "sectionKind", "name"]
 
     def get_classification(self, obj) -> str:
         return "section"
 
 
-class OrganizationSerializer(ApiObject, serializers.ModelSerializer):
+class OrganizationSerializer(ApiObject):
+    api_name = "organization"
     oparl_type = "Organization"
-    id = link("organization", source="*")
     shortName = serializers.CharField(source="acronym")
     classification = serializers.CharField(source="kind")
     classificationLabel = serializers.CharField(source="get_kind_display")
@@ -163,18 +173,15 @@ class OrganizationSerializer(ApiObject, serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "id", "type", "name", "shortName", "classification", "classificationLabel", "otherNames",
-            "created", "modified", "deleted",
-        ]  # fmt: skip
+        fields = ["name", "shortName", "classification", "classificationLabel", "otherNames"]
 
     def get_otherNames(self, obj) -> list[str]:
         return [alias.name for alias in obj.aliases.all()]
 
 
-class PostSerializer(ApiObject, serializers.ModelSerializer):
+class PostSerializer(ApiObject):
+    api_name = "post"
     oparl_type = "Post"
-    id = link("post", source="*")
     body = link("body", source="section.commission")
     organization = link("section", source="section")
     onBehalfOf = link("organization", source="organisation")
@@ -184,23 +191,19 @@ class PostSerializer(ApiObject, serializers.ModelSerializer):
     endDate = serializers.DateField(source="closed_on", allow_null=True)
     titularVacant = serializers.BooleanField(source="titular_vacant")
     substituteVacant = serializers.BooleanField(source="substitute_vacant")
-    membership = serializers.SerializerMethodField()
+    membership = ListLink("membership", post="pk")
 
     class Meta:
         model = Seat
         fields = [
-            "id", "type", "body", "organization", "onBehalfOf", "sectionKind", "position", "startDate", "endDate",
-            "titularVacant", "substituteVacant", "membership", "created", "modified", "deleted",
+            "body", "organization", "onBehalfOf", "sectionKind", "position", "startDate", "endDate",
+            "titularVacant", "substituteVacant", "membership",
         ]  # fmt: skip
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_membership(self, obj) -> str:
-        return list_link(self.context["request"], "membership", post=obj.pk)
 
-
-class MembershipSerializer(ApiObject, serializers.ModelSerializer):
+class MembershipSerializer(ApiObject):
+    api_name = "membership"
     oparl_type = "Membership"
-    id = link("membership", source="*")
     person = link("person")
     post = link("post", source="seat")
     organization = link("section", source="seat.section")
@@ -212,41 +215,31 @@ class MembershipSerializer(ApiObject, serializers.ModelSerializer):
 
     class Meta:
         model = Mandate
-        fields = [
-            "id", "type", "person", "post", "organization", "onBehalfOf", "body", "role", "roleLabel",
-            "startDate", "endDate", "created", "modified", "deleted",
-        ]  # fmt: skip
+        fields = ["person", "post", "organization", "onBehalfOf", "body", "role", "roleLabel", "startDate", "endDate"]
 
 
-class PersonSerializer(ApiObject, serializers.ModelSerializer):
+class PersonSerializer(ApiObject):
     """A person; e-mail and phone only to the secretariat of a commission the person sits in (null otherwise)."""
 
+    api_name = "person"
     oparl_type = "Person"
-    id = link("person", source="*")
     name = serializers.CharField(source="display_name")
     formOfAddress = serializers.CharField(source="civility")
     familyName = serializers.CharField(source="last_name")
     givenName = serializers.CharField(source="first_name")
     email = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
-    membership = serializers.SerializerMethodField()
+    membership = ListLink("membership", person="pk")
 
     class Meta:
         model = Person
-        fields = [
-            "id", "type", "name", "formOfAddress", "familyName", "givenName", "email", "phone", "membership",
-            "created", "modified", "deleted",
-        ]  # fmt: skip
+        fields = ["name", "formOfAddress", "familyName", "givenName", "email", "phone", "membership"]
 
     def get_email(self, obj) -> str | None:
         return obj.email if obj.personal_data_allowed else None
 
     def get_phone(self, obj) -> str | None:
         return obj.phone if obj.personal_data_allowed else None
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_membership(self, obj) -> str:
-        return list_link(self.context["request"], "membership", person=obj.pk)
 
 
 class PresidencySerializer(serializers.Serializer):
@@ -273,11 +266,11 @@ class AttendanceSerializer(serializers.Serializer):
     statusLabel = serializers.CharField()
 
 
-class MeetingSerializer(ApiObject, serializers.ModelSerializer):
+class MeetingSerializer(ApiObject):
+    api_name = "meeting"
     oparl_type = "Meeting"
     created_field = "created_at"
     modified_field = "updated_at"
-    id = link("meeting", source="*")
     body = link("body", source="commission")
     name = serializers.SerializerMethodField()
     kindLabel = serializers.CharField(source="get_kind_display")
@@ -289,16 +282,15 @@ class MeetingSerializer(ApiObject, serializers.ModelSerializer):
     end = serializers.SerializerMethodField()
     location = serializers.CharField(source="place")
     presidedBy = link("person", source="presided_by", allow_null=True)
-    agendaItem = serializers.SerializerMethodField()
+    agendaItem = ListLink("agendaitem", meeting="pk")
     attendance = serializers.SerializerMethodField()
-    web = serializers.SerializerMethodField()
+    web = WebAddress()
 
     class Meta:
         model = Meeting
         fields = [
-            "id", "type", "body", "name", "kind", "kindLabel", "state", "stateLabel", "stateNote", "cancelled",
-            "start", "end", "location", "presidedBy", "agendaItem", "attendance", "web",
-            "created", "modified", "deleted",
+            "body", "name", "kind", "kindLabel", "state", "stateLabel", "stateNote", "cancelled", "start", "end",
+            "location", "presidedBy", "agendaItem", "attendance", "web",
         ]  # fmt: skip
 
     def get_name(self, obj: Meeting) -> str:
@@ -311,10 +303,6 @@ class MeetingSerializer(ApiObject, serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_end(self, obj: Meeting) -> str | None:
         return obj.ends_at.isoformat() if obj.end_time else None
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_agendaItem(self, obj) -> str:
-        return list_link(self.context["request"], "agendaitem", meeting=obj.pk)
 
     @extend_schema_field(AttendanceSerializer(many=True, allow_null=True))
     def get_attendance(self, obj: Meeting):
@@ -331,16 +319,12 @@ class MeetingSerializer(ApiObject, serializers.ModelSerializer):
             for row in obj.attendances.all()
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
-
-class AgendaItemSerializer(ApiObject, serializers.ModelSerializer):
+class AgendaItemSerializer(ApiObject):
+    api_name = "agendaitem"
     oparl_type = "AgendaItem"
     created_field = "created_at"
     modified_field = "updated_at"
-    id = link("agendaitem", source="*")
     meeting = link("meeting")
     parent = link("agendaitem", allow_null=True)
     number = serializers.CharField()
@@ -354,10 +338,7 @@ class AgendaItemSerializer(ApiObject, serializers.ModelSerializer):
 
     class Meta:
         model = AgendaItem
-        fields = [
-            "id", "type", "meeting", "parent", "number", "level", "position", "name", "speaker", "speakerLabel",
-            "result", "created", "modified", "deleted",
-        ]  # fmt: skip
+        fields = ["meeting", "parent", "number", "level", "position", "name", "speaker", "speakerLabel", "result"]
 
     def get_result(self, obj) -> list[str]:
         """The decisions the transmitted record states on this item (empty before its transmission)."""
@@ -419,12 +400,12 @@ class DocumentSerializer(serializers.Serializer):
     sha256Checksum = serializers.CharField()
 
 
-class RecordSerializer(ApiObject, serializers.ModelSerializer):
+class RecordSerializer(ApiObject):
     """A transmitted RDD: what it records, as it was approved (its content is frozen since its submission)."""
 
+    api_name = "record"
     oparl_type = "Record"
     created_field = "created_at"
-    id = link("record", source="*")
     body = link("body", source="meeting.commission")
     meeting = link("meeting")
     version = serializers.IntegerField()  # declared: see AgendaItemSerializer.level
@@ -441,14 +422,14 @@ class RecordSerializer(ApiObject, serializers.ModelSerializer):
     questions = QuestionSerializer(many=True)
     approvals = ApprovalSerializer(many=True)
     document = serializers.SerializerMethodField()
-    web = serializers.SerializerMethodField()
+    web = WebAddress()
 
     class Meta:
         model = Rdd
         fields = [
-            "id", "type", "body", "meeting", "version", "state", "stateLabel", "preamble", "submitted", "approved",
-            "transmitted", "validatedOn", "statedFacts", "items", "commitments", "followUps", "questions",
-            "approvals", "document", "web", "created", "modified", "deleted",
+            "body", "meeting", "version", "state", "stateLabel", "preamble", "submitted", "approved", "transmitted",
+            "validatedOn", "statedFacts", "items", "commitments", "followUps", "questions", "approvals", "document",
+            "web",
         ]  # fmt: skip
 
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
@@ -468,22 +449,18 @@ class RecordSerializer(ApiObject, serializers.ModelSerializer):
             "sha256Checksum": render.sha256,
         }
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
-
 
 def file_download_path(render: SupportRender, slug: str) -> str:
     return django_reverse("supports:support_download", args=[slug, render.meeting_id, render.pk])
 
 
-class FileSerializer(ApiObject, serializers.ModelSerializer):
+class FileSerializer(ApiObject):
     """A stored PDF: a meeting's support, or an RDD's document; downloaded with the portal's session."""
 
+    api_name = "file"
     oparl_type = "File"
     created_field = "created_at"
     modified_field = "finished_at"
-    id = link("file", source="*")
     meeting = link("meeting")
     body = link("body", source="meeting.commission")
     name = serializers.SerializerMethodField()
@@ -497,8 +474,8 @@ class FileSerializer(ApiObject, serializers.ModelSerializer):
     class Meta:
         model = SupportRender
         fields = [
-            "id", "type", "meeting", "body", "name", "kind", "kindLabel", "version", "versionLabel", "mimeType",
-            "sha256Checksum", "pageCount", "accessUrl", "created", "modified", "deleted",
+            "meeting", "body", "name", "kind", "kindLabel", "version", "versionLabel", "mimeType", "sha256Checksum",
+            "pageCount", "accessUrl",
         ]  # fmt: skip
 
     def get_name(self, obj) -> str:
@@ -519,10 +496,10 @@ class CellSerializer(serializers.Serializer):
     flag = serializers.CharField(allow_null=True)
 
 
-class TableSerializer(ApiObject, serializers.ModelSerializer):
+class TableSerializer(ApiObject):
+    api_name = "table"
     oparl_type = "Table"
     created_field = "created_at"
-    id = link("table", source="*")
     body = link("body", source="commission")
     kindLabel = serializers.CharField(source="get_kind_display")
     periodStart = serializers.DateField(source="period_start")
@@ -530,23 +507,19 @@ class TableSerializer(ApiObject, serializers.ModelSerializer):
     extractionDate = serializers.DateField(source="extraction_date", allow_null=True)
     agendaItem = link("agendaitem", source="agenda_item", allow_null=True)
     cells = serializers.SerializerMethodField()
-    web = serializers.SerializerMethodField()
+    web = WebAddress()
 
     class Meta:
         model = StatTable
         fields = [
-            "id", "type", "body", "kind", "kindLabel", "title", "territory", "periodStart", "periodEnd", "source",
-            "extractionDate", "agendaItem", "cells", "web", "created", "modified", "deleted",
+            "body", "kind", "kindLabel", "title", "territory", "periodStart", "periodEnd", "source", "extractionDate",
+            "agendaItem", "cells", "web",
         ]  # fmt: skip
 
     @extend_schema_field(CellSerializer(many=True, allow_null=True))
     def get_cells(self, obj):
         """The cells as the JSON export gives them, on the table's own address (null in the list)."""
         return getattr(obj, "cells", None)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
 class SystemSerializer(serializers.Serializer):
