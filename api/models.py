@@ -42,17 +42,22 @@ class ApiToken(models.Model):
 class Tombstone(models.Model):
     """An object of the API that was deleted: kept so that a client synchronising with `modified_since` learns of
     the removal (`/api/v1/deleted/`). Plain ids, not foreign keys: the objects, and maybe their commission, are
-    gone."""
+    gone. A person or an organisation belongs to no commission: its tombstone has none."""
 
     class Kind(models.TextChoices):
         BODY = "body", "Body"
         SECTION = "section", "Organization"
+        ORGANIZATION = "organization", "Organization"
+        PERSON = "person", "Person"
         POST = "post", "Post"
         MEMBERSHIP = "membership", "Membership"
         MEETING = "meeting", "Meeting"
         AGENDA_ITEM = "agendaitem", "AgendaItem"
         FILE = "file", "File"
         TABLE = "table", "Table"
+
+    # Shared between commissions: their tombstones have no commission, and go to every caller who sees one.
+    SHARED = (Kind.ORGANIZATION, Kind.PERSON)
 
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     object_id = models.BigIntegerField("identifiant")

@@ -9,6 +9,7 @@ from django.db.models.signals import pre_delete
 
 from commissions.composition.models import Commission, Mandate, Seat, Section
 from commissions.meetings.models import AgendaItem, Meeting
+from members.models import Organisation, Person
 from stats.models import StatTable
 from supports.models import SupportRender
 
@@ -35,6 +36,9 @@ COMMISSION_OF = {
     AgendaItem: (Tombstone.Kind.AGENDA_ITEM, lambda obj: _commission_of_meeting(obj.meeting_id)),
     SupportRender: (Tombstone.Kind.FILE, lambda obj: _commission_of_meeting(obj.meeting_id)),
     StatTable: (Tombstone.Kind.TABLE, lambda obj: obj.commission_id),
+    # Shared between commissions: no commission (see DeletedViewSet).
+    Organisation: (Tombstone.Kind.ORGANIZATION, lambda obj: None),
+    Person: (Tombstone.Kind.PERSON, lambda obj: None),
 }
 
 

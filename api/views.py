@@ -406,7 +406,9 @@ class TableViewSet(ApiViewSet):
 
 class DeletedViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The objects deleted from the commissions the caller sees (tombstones), the latest first: with
-    `modified_since`, what a synchronising client must remove."""
+    `modified_since`, what a synchronising client must remove. Deleted persons and organisations too: they belong
+    to no commission (and a person who left every commission the caller sees is no longer listed before being
+    deleted), so their tombstones, an address and a type, go to every caller who sees a commission."""
 
     serializer_class = serializers.TombstoneSerializer
     filter_backends = [ApiFilters]
@@ -416,4 +418,7 @@ class DeletedViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericVi
         tombstones = Tombstone.objects.order_by("-deleted_at", "-pk")
         if self.request.user.is_superuser:
             return tombstones  # an admin also learns of the deletion of a whole commission
-        return tombstones.filter(commission_id__in=scope_for(self.request).visible)
+        visible = scope_for(self.request).visible
+        if not visible:
+            return tombstones.none()
+        return tombstones.filter(Q(commission_id__in=visible) | Q(kind__in=Tombstone.SHARED, commission_id=None))

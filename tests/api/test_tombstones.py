@@ -4,6 +4,10 @@ it; only to those who see its commission."""
 
 import datetime
 
+import pytest
+from django.db.models import ProtectedError
+
+from api.models import Tombstone
 from commissions.composition.models import Commission, SectionKind
 from commissions.meetings.agenda import agenda_item_add, agenda_item_delete
 from stats.models import StatTable
@@ -56,3 +60,33 @@ def test_a_deleted_commission_is_told_to_admins_with_everything_it_held(commissi
     assert types == ["AgendaItem", "Body", "Meeting", "Membership", "Organization", "Post"]
     assert f"http://testserver/api/v1/bodies/{pk}/" in {row["id"] for row in rows}
     assert client_for(alice).get("/api/v1/deleted/").json()["data"] == []  # she no longer serves it
+
+
+def test_a_deleted_person_and_organisation_are_told_to_every_caller_who_sees_a_commission(
+    commission, alice, bob, charlie, frozen_today
+):
+    mandate = seat_member(commission, SectionKind.SOCIAL)
+    person, organisation = mandate.person, mandate.seat.organisation
+    person_pk, organisation_pk = person.pk, organisation.pk
+    assert client_for(alice).get(f"/api/v1/persons/{person_pk}/").status_code == 200
+    with pytest.raises(ProtectedError):  # a refused deletion leaves no tombstone
+        person.delete()
+    assert not Tombstone.objects.filter(kind__in=Tombstone.SHARED).exists()
+    frozen_today.shift(datetime.timedelta(hours=1))
+    mandate.delete()
+    mandate.seat.delete()
+    person.delete()
+    organisation.delete()
+    since = {"modified_since": "2026-11-22T12:30:00+01:00"}
+    expected = {
+        (f"http://testserver/api/v1/persons/{person_pk}/", "Person", None, True),
+        (f"http://testserver/api/v1/organizations/{organisation_pk}/", "Organization", None, True),
+    }
+    for user in (alice, bob):  # Bob never saw them: an address and a type, no name
+        rows = client_for(user).get("/api/v1/deleted/", since).json()["data"]
+        rows = {(row["id"], row["type"], row["body"], row["deleted"]) for row in rows}
+        assert {row for row in rows if "/persons/" in row[0] or "/organizations/" in row[0]} == expected
+    assert client_for(alice).get(f"/api/v1/persons/{person_pk}/").status_code == 404
+    assert client_for(charlie).get("/api/v1/deleted/").json()["data"] == []  # he sees no commission
+    rows = client_for(alice).get("/api/v1/deleted/", {"body": commission.slug}).json()["data"]
+    assert {row["type"] for row in rows} == {"Membership", "Post"}  # a body's own objects only
