@@ -1,4 +1,5 @@
-"""Probe tasks: check in a deployment that PDF and import jobs reach the workers of their queues.
+"""Operations' tasks: the daily retention purge (Celery beat), and probe tasks that check in a deployment that
+PDF and import jobs reach the workers of their queues.
 
     python manage.py shell -c "from ops.tasks import render_probe; render_probe.delay('probe:1')"
     redis-cli LRANGE probe:1 0 -1     # {"task": "ops.tasks.render_probe", "worker": "pdf@web2", "queue": "pdf"}
@@ -38,3 +39,12 @@ def render_probe(self, key: str) -> None:
 @shared_task(bind=True)
 def import_probe(self, key: str) -> None:
     _record(self, key)
+
+
+@shared_task
+def purge_expired() -> dict[str, int]:
+    """Celery beat, daily: what `manage.py purge_expired` deletes (ops.retention), so that the retention periods
+    hold without a cron job of the host's."""
+    from .retention import purge_expired as purge  # here: the task module is imported by Celery before Django is set
+
+    return {purged.name: purged.count for purged in purge()}

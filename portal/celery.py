@@ -37,6 +37,10 @@ app.conf.beat_schedule = {
         "task": "stats.tasks.redispatch_stale_imports",
         "schedule": 60.0,
     },
+    "ops-purge-expired": {
+        "task": "ops.tasks.purge_expired",
+        "schedule": crontab(hour=4, minute=15),
+    },
     "decisions-verify-trails": {
         "task": "decisions.tasks.verify_trails",
         "schedule": crontab(hour=3, minute=30),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from commissions.composition.models import Commission, Mandate
 from commissions.meetings.models import CalendarToken
 from ops.retention import purge_expired
+from portal.celery import app
 from tests.factories import UserFactory
 
 NOW = datetime.datetime(2026, 11, 22, 12, 0, tzinfo=datetime.UTC)
@@ -111,3 +112,15 @@ def test_the_command_prints_what_it_deleted_in_french(records, capsys, time_mach
     assert "sessions expirées : 1 supprimé(s)" in output
     assert "jetons de calendrier révoqués depuis plus de 90 jours : 1 supprimé(s)" in output
     assert timezone.now() == NOW
+
+
+def test_celery_beat_runs_the_purge_daily_as_a_real_task(records, time_machine):
+    entry = next(entry for entry in app.conf.beat_schedule.values() if entry["task"] == "ops.tasks.purge_expired")
+    assert entry["schedule"].hour == {4}
+    time_machine.move_to(NOW, tick=False)
+
+    counts = app.tasks["ops.tasks.purge_expired"].delay().get()
+
+    assert counts["sessions"] == 1 and counts["login_attempts"] == 1 and counts["revoked_calendar_tokens"] == 1
+    assert Session.objects.filter(session_key=records).exists()
+    assert CalendarToken.objects.count() == 2
