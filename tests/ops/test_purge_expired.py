@@ -12,6 +12,7 @@ from django.utils import timezone
 from commissions.composition.models import Commission, Mandate
 from commissions.meetings.models import CalendarToken
 from ops.retention import purge_expired
+from ops.tasks import purge_expired as purge_task
 from portal.celery import app
 from tests.factories import UserFactory
 
@@ -119,7 +120,7 @@ def test_celery_beat_runs_the_purge_daily_as_a_real_task(records, time_machine):
     assert entry["schedule"].hour == {4}
     time_machine.move_to(NOW, tick=False)
 
-    counts = app.tasks["ops.tasks.purge_expired"].delay().get()
+    counts = purge_task.delay().get()
 
     assert counts["sessions"] == 1 and counts["login_attempts"] == 1 and counts["revoked_calendar_tokens"] == 1
     assert Session.objects.filter(session_key=records).exists()
