@@ -1,9 +1,9 @@
 """The API's objects, named after OParl 1.1 where they fit (Body, Organization, Post, Membership, Person, Meeting,
 AgendaItem, File) and extended where the domain needs it (Presidency, Record, Table).
 
-Every object has `id` (its absolute URL), `type`, `created`, `modified` (null where the portal keeps no such
-date) and `deleted`. Codes are values (`state: "tenue"`), their French labels are data beside them
-(`stateLabel: "Tenue"`). Related objects are absolute URLs, so that a client follows them without building any.
+Every object has `id` (its absolute URL), `type`, `created`, `modified` and `deleted` (ApiObject). Codes are
+values (`state: "tenue"`), their French labels are data beside them (`stateLabel: "Tenue"`). Related objects are
+absolute URLs, so that a client follows them without building any.
 """
 
 from django.urls import reverse as django_reverse
@@ -68,8 +68,8 @@ class ApiObject(serializers.ModelSerializer):
 
     api_name = ""  # the endpoint's basename in api/urls.py
     oparl_type = ""
-    created_field: str | None = None
-    modified_field: str | None = None
+    created_field = "created_at"
+    modified_field: str | None = "updated_at"  # None: no date of change is kept, `modified` is `created`
 
     def get_field_names(self, declared_fields, info) -> list[str]:
         own = super().get_field_names(declared_fields, info)
@@ -269,8 +269,6 @@ class AttendanceSerializer(serializers.Serializer):
 class MeetingSerializer(ApiObject):
     api_name = "meeting"
     oparl_type = "Meeting"
-    created_field = "created_at"
-    modified_field = "updated_at"
     body = link("body", source="commission")
     name = serializers.SerializerMethodField()
     kindLabel = serializers.CharField(source="get_kind_display")
@@ -323,8 +321,6 @@ class MeetingSerializer(ApiObject):
 class AgendaItemSerializer(ApiObject):
     api_name = "agendaitem"
     oparl_type = "AgendaItem"
-    created_field = "created_at"
-    modified_field = "updated_at"
     meeting = link("meeting")
     parent = link("agendaitem", allow_null=True)
     number = serializers.CharField()
@@ -405,7 +401,6 @@ class RecordSerializer(ApiObject):
 
     api_name = "record"
     oparl_type = "Record"
-    created_field = "created_at"
     body = link("body", source="meeting.commission")
     meeting = link("meeting")
     version = serializers.IntegerField()  # declared: see AgendaItemSerializer.level
@@ -459,7 +454,6 @@ class FileSerializer(ApiObject):
 
     api_name = "file"
     oparl_type = "File"
-    created_field = "created_at"
     modified_field = "finished_at"
     meeting = link("meeting")
     body = link("body", source="meeting.commission")
@@ -499,7 +493,7 @@ class CellSerializer(serializers.Serializer):
 class TableSerializer(ApiObject):
     api_name = "table"
     oparl_type = "Table"
-    created_field = "created_at"
+    modified_field = None  # a table keeps no date of change (its link to an agenda item): `modified` is `created`
     body = link("body", source="commission")
     kindLabel = serializers.CharField(source="get_kind_display")
     periodStart = serializers.DateField(source="period_start")

@@ -124,6 +124,7 @@ class SystemView(ConditionalMixin, APIView):
 
 class BodyViewSet(ApiViewSet):
     serializer_class = serializers.BodySerializer
+    api_filters = {"modified_since": "updated_at"}
 
     def get_queryset(self):
         return Commission.objects.filter(pk__in=self.scope.visible).order_by("name", "pk")
@@ -173,7 +174,7 @@ class SectionViewSet(ApiViewSet):
     """The two sections of each commission (OParl Organization, classification "section")."""
 
     serializer_class = serializers.SectionSerializer
-    api_filters = {"body": "commission__slug"}
+    api_filters = {"body": "commission__slug", "modified_since": "updated_at"}
 
     def get_queryset(self):
         return Section.objects.filter(commission_id__in=self.scope.visible).order_by("commission__name", "-kind")
@@ -183,6 +184,7 @@ class OrganizationViewSet(ApiViewSet):
     """The organisations holding a seat in, or running the secretariat of, a commission the caller sees."""
 
     serializer_class = serializers.OrganizationSerializer
+    api_filters = {"modified_since": "updated_at"}
 
     def get_queryset(self):
         visible = self.scope.visible
@@ -204,7 +206,7 @@ class PostViewSet(ApiViewSet):
     """The seats (Popolo's Post): section, organisation, and whether each place is vacant today."""
 
     serializer_class = serializers.PostSerializer
-    api_filters = {"body": "section__commission__slug"}
+    api_filters = {"body": "section__commission__slug", "modified_since": "updated_at"}
 
     def get_queryset(self):
         today = datetime.date.today()
@@ -223,7 +225,12 @@ class MembershipViewSet(ApiViewSet):
     """The mandates, past and current: person, seat, role (titulaire, suppléant), start and end."""
 
     serializer_class = serializers.MembershipSerializer
-    api_filters = {"body": "seat__section__commission__slug", "person": "person_id", "post": "seat_id"}
+    api_filters = {
+        "body": "seat__section__commission__slug",
+        "modified_since": "updated_at",
+        "person": "person_id",
+        "post": "seat_id",
+    }
 
     def get_queryset(self):
         return (
@@ -256,6 +263,7 @@ class PersonViewSet(ApiViewSet):
     """The persons of the commissions the caller sees; e-mail and phone only to their commissions' secretariat."""
 
     serializer_class = serializers.PersonSerializer
+    api_filters = {"modified_since": "updated_at"}
 
     def get_queryset(self):
         scope = self.scope

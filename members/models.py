@@ -17,6 +17,8 @@ class Organisation(models.Model):
     acronym = models.CharField("sigle", max_length=60)
     name = models.CharField("nom complet", max_length=200, blank=True)
     kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.UNION)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "organisation"
@@ -74,6 +76,8 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "personne"

@@ -76,7 +76,7 @@ def composition_apply(
     for closing in plan.seats_closed:
         closing.seat.closed_on = plan.end_day
         closing.seat.full_clean()
-        closing.seat.save(update_fields=["closed_on"])
+        closing.seat.save(update_fields=["closed_on", "updated_at"])
     sections = {section.kind: section for section in commission.sections.all()}
     organisations = Organisation.objects.in_bulk({adding.key[1] for adding in plan.seats_added})
     added: dict[tuple[str, int, int], Seat] = {}

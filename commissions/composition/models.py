@@ -151,6 +151,8 @@ class Commission(models.Model):
         related_name="served_commissions",
         help_text="Comptes qui préparent les séances de cette commission.",
     )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CommissionQuerySet.as_manager()
 
@@ -192,6 +194,8 @@ class Section(models.Model):
 
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField("section", max_length=20, choices=SectionKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "section"
@@ -212,6 +216,8 @@ class Seat(models.Model):
     position = models.PositiveSmallIntegerField("ordre", default=0)
     opened_on = models.DateField("ouvert le", null=True, blank=True)
     closed_on = models.DateField("supprimé le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "siège"
@@ -282,6 +288,8 @@ class Mandate(models.Model):
     closed_by = models.ForeignKey(
         CompositionChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_mandates"
     )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DatedQuerySet.as_manager()
 

@@ -105,7 +105,7 @@ def mandate_end(*, mandate: Mandate, end: datetime.date, change: CompositionChan
     mandate.end = end
     mandate.closed_by = change
     mandate.full_clean()
-    mandate.save(update_fields=["end", "closed_by"])
+    mandate.save(update_fields=["end", "closed_by", "updated_at"])
     return mandate
 
 

@@ -5,7 +5,10 @@ codes as values beside their French labels; no draft record; personal data to th
 import datetime
 
 import pytest
+import time_machine
 
+from commissions.composition.models import Mandate
+from commissions.composition.services import mandate_end
 from commissions.meetings.models import Meeting
 from commissions.meetings.services import meeting_create
 from tests.api.conftest import client_for
@@ -26,7 +29,7 @@ def test_every_object_has_an_absolute_id_a_type_and_its_dates(full, endpoint):
         assert row["id"].startswith(f"http://testserver/api/v1/{endpoint}/")
         assert full.get(row["id"]).json()["id"] == row["id"]
         assert row["type"] and row["deleted"] is False
-        assert {"created", "modified"} <= row.keys()
+        assert datetime.datetime.fromisoformat(row["modified"]) >= datetime.datetime.fromisoformat(row["created"])
 
 
 def test_a_long_list_comes_in_pages_linked_by_next(full, commission):
@@ -63,6 +66,41 @@ def test_modified_since_gives_what_changed_after_a_sync(full, planned, frozen_to
     planned.save()
     rows = full.get("/api/v1/meetings/", {"modified_since": since}).json()["data"]
     assert [row["location"] for row in rows] == ["Marseille"]
+
+
+def _composition_object(commission, endpoint: str):
+    mandate = Mandate.objects.filter(seat__section__commission=commission).select_related("seat").first()
+    return {
+        "bodies": commission,
+        "sections": mandate.seat.section,
+        "organizations": mandate.seat.organisation,
+        "posts": mandate.seat,
+        "memberships": mandate,
+        "persons": mandate.person,
+    }[endpoint]
+
+
+@pytest.mark.parametrize("endpoint", ["bodies", "sections", "organizations", "posts", "memberships", "persons"])
+def test_modified_since_gives_the_composition_s_objects_changed_after_a_sync(full, commission, endpoint):
+    since = {"modified_since": "2030-01-01T00:00:00+01:00"}
+    assert full.get(f"/api/v1/{endpoint}/", since).json()["data"] == []
+    changed = _composition_object(commission, endpoint)
+    with time_machine.travel("2030-01-02 09:00:00+00:00", tick=False):
+        changed.save()
+    rows = full.get(f"/api/v1/{endpoint}/", since).json()["data"]
+    assert [row["id"] for row in rows] == [f"http://testserver/api/v1/{endpoint}/{changed.pk}/"]
+    assert rows[0]["modified"] == "2030-01-02T10:00:00+01:00"
+    assert datetime.datetime.fromisoformat(rows[0]["created"]) < datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+
+
+def test_a_mandate_ended_by_the_service_is_modified(full, commission):
+    mandate = Mandate.objects.filter(seat__section__commission=commission, end=None).first()
+    with time_machine.travel("2030-01-02 09:00:00+00:00", tick=False):
+        mandate_end(mandate=mandate, end=datetime.date(2029, 12, 31))
+    rows = full.get("/api/v1/memberships/", {"modified_since": "2030-01-01T00:00:00+01:00"}).json()["data"]
+    assert [(row["id"], row["endDate"]) for row in rows] == [
+        (f"http://testserver/api/v1/memberships/{mandate.pk}/", "2029-12-31")
+    ]
 
 
 @pytest.mark.parametrize(
