@@ -155,11 +155,17 @@ class MandateAdmin(admin.ModelAdmin):
     search_fields = (*PERSON_SEARCH, "seat__organisation__acronym", "seat__organisation__name")
     # No date hierarchy: its list of years read every mandate of the country at each page.
     autocomplete_fields = ("seat", "person", "opened_by", "closed_by")
+    SEARCH_IDS_AT_MOST = 1000
 
     def get_search_results(self, request, queryset, search_term):
         """Each word in a person's name or address, or in an organisation's acronym or name: the mandates of the
         matching persons and those of the matching organisations' seats, as a UNION of two index lookups. The
-        admin's own search (an OR across the joined tables) scanned every mandate of the country at each search."""
+        admin's own search (an OR across the joined tables) scanned every mandate of the country at each search.
+
+        The matching mandates are read first, and the page and its count then take them by primary key: given the
+        UNION as a subquery, PostgreSQL expected hundreds of rows from it (an organisation's mandates) and joined
+        it to every mandate of the country, twice (the count, the page). A word matching more than
+        `SEARCH_IDS_AT_MOST` mandates (a common first name) keeps the subquery."""
         words = [
             unescape_string_literal(word) if word[:1] in "\"'" and len(word) > 1 and word[0] == word[-1] else word
             for word in smart_split(search_term)
@@ -182,7 +188,8 @@ class MandateAdmin(admin.ModelAdmin):
                     .values("pk")
                 )
             )
-            queryset = queryset.filter(pk__in=matching)
+            ids = list(matching.values_list("pk", flat=True)[: self.SEARCH_IDS_AT_MOST + 1])
+            queryset = queryset.filter(pk__in=ids if len(ids) <= self.SEARCH_IDS_AT_MOST else matching)
         return queryset, False
 
     @admin.display(description="organisation", ordering="seat__organisation__acronym")

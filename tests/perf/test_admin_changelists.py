@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -110,3 +111,45 @@ def test_the_searches_find_a_person_by_part_of_a_name_or_an_address(admin_client
     assert rows == Mandate.objects.filter(person__last_name__icontains=kern.last_name[1:]).count() > 0
     _, rows, _ = _queries(admin_client, "commissions.agendaitem", "?q=PERFADOM")
     assert rows == AgendaItem.objects.filter(title__icontains="PERFADOM").count() > 0
+
+
+def _mandate_search(admin_client, word: str) -> tuple[int, list[str]]:
+    """The mandates' changelist searched for `word`: its rows and the SQL of its queries on mandates."""
+    url = reverse("admin:commissions_mandate_changelist") + f"?q={word}"
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    rows = len(re.findall(r'<tr[^>]*>\s*<td class="action-checkbox">', response.content.decode()))
+    return rows, [query["sql"] for query in captured if 'FROM "commissions_mandate"' in query["sql"]]
+
+
+def test_the_mandates_search_reads_the_matching_mandates_then_takes_them_by_primary_key(admin_client):
+    # The page and its count take the mandates found by their primary keys (a list), not the search as a subquery,
+    # which PostgreSQL joined to every mandate of the country.
+    load_all()
+    kern = Person.objects.get(user__username="kern")
+    expected = Mandate.objects.filter(person__last_name__icontains=kern.last_name[1:]).count()
+    rows, queries = _mandate_search(admin_client, kern.last_name[1:].lower())
+    assert rows == expected > 0
+    found, *listed = queries
+    assert "UNION" in found and "LIMIT 1001" in found
+    by_primary_key = re.compile(r'"commissions_mandate"\."id" IN \(\d')
+    assert listed and all("UNION" not in sql and by_primary_key.search(sql) for sql in listed)
+
+
+def test_a_search_matching_too_many_mandates_keeps_the_subquery(admin_client, monkeypatch):
+    load_all()
+    monkeypatch.setattr(admin.site._registry[Mandate], "SEARCH_IDS_AT_MOST", 1)
+    expected = Mandate.objects.filter(
+        Q(person__last_name__icontains="a")
+        | Q(person__first_name__icontains="a")
+        | Q(person__email__icontains="a")
+        | Q(seat__organisation__acronym__icontains="a")
+        | Q(seat__organisation__name__icontains="a")
+    ).count()
+    assert expected > 2
+    rows, queries = _mandate_search(admin_client, "a")
+    assert rows == min(expected, 100)
+    found, *listed = queries
+    assert "LIMIT 2" in found
+    assert listed and all("UNION" in sql for sql in listed)

@@ -87,3 +87,14 @@ def test_a_readers_commissions_are_a_list_too(db, commission, other_commission, 
     assert list(Commission.objects.visible_to(reader)) == [commission]
     assert list(Commission.objects.visible_to(regional_reader)) == [commission]
     assert Commission.objects.visible_to(national).count() == 2
+
+
+def test_the_trigram_indexes_have_no_pending_list(db):
+    # Decisions' migration 0011: rows go into the index at once, a search never reads a list of pending rows.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('person_last_name_trgm', 'person_first_name_trgm', 'person_email_trgm', 'agenda_item_title_trgm')"
+        )
+        options = dict(cursor.fetchall())
+    assert options == {name: ["fastupdate=off"] for name in options} and len(options) == 4
