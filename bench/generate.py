@@ -53,6 +53,7 @@ from decisions.models import (  # noqa: E402
     Approval,
     CarriedBy,
     Commitment,
+    CommitmentUpdate,
     Decision,
     ItemRecord,
     Question,
@@ -248,10 +249,37 @@ def _meetings_and_records(commissions, section_presidents, president_user, fallb
         ),
         batch_size=5000,
     )
-    Commitment.objects.bulk_create(
+    commitments = Commitment.objects.bulk_create(
         Commitment(rdd=rdd, position=p, text=f"Engagement {p} de la séance.", carried_by=CarriedBy.SECRETARIAT)
         for rdd in rdds
         for p in range(1, 4)
+    )
+    # Commitments followed up as a secretariat does: each session's RDD records the previous session's as under
+    # way and closes those of the session before. An RDD's "suivi des engagements" then shows the two previous
+    # sessions' commitments at either scale; never closed, they piled up with the years (24 open at scale 1, 54 at
+    # scale 20, whose commissions have five years of sessions): the RDD page grew with a commission's age.
+    taken: dict[int, list[Commitment]] = {}
+    for commitment in commitments:
+        taken.setdefault(commitment.rdd_id, []).append(commitment)
+    sessions: dict[int, list[Rdd]] = {}
+    for rdd in sorted(rdds, key=lambda rdd: (rdd.meeting.date, rdd.meeting.pk)):
+        sessions.setdefault(rdd.meeting.commission_id, []).append(rdd)
+    CommitmentUpdate.objects.bulk_create(
+        (
+            CommitmentUpdate(
+                commitment=commitment,
+                rdd=rdd,
+                date=rdd.meeting.date,
+                status="Réalisé" if back == 2 else "En cours",
+                closes=back == 2,
+            )
+            for group in sessions.values()
+            for rank, rdd in enumerate(group)
+            for back in (1, 2)
+            if rank >= back
+            for commitment in taken[group[rank - back].pk]
+        ),
+        batch_size=5000,
     )
     Question.objects.bulk_create(
         Question(rdd=rdd, position=p, text=f"Question {p} de la profession.", answer="Réponse de la section sociale.")
@@ -406,8 +434,10 @@ def main() -> None:
     else:
         with transaction.atomic():
             _generate()
+        # VACUUM as well as ANALYZE: the autovacuum of a deployment has long vacuumed tables loaded months ago (the
+        # visibility map that index-only scans read); this machine's PostgreSQL runs without it.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM (ANALYZE)")
         # Written in bulk, without the signals: what an earlier run left in the cache is of another database.
         generations.bump_all()
     counts = {

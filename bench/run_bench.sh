@@ -36,9 +36,11 @@ mkdir -p "$RESULTS"
 rm -f "$RESULTS"/portal-* "$RESULTS"/reference-*
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal_bench"
-export CELERY_BROKER_URL="redis://127.0.0.1:6379/0"
-# Sessions and the cache in Redis (db 1), as in production with several web processes (cached_db sessions).
-export CACHE_URL="redis://127.0.0.1:6379/1"
+# Redis db 5 (BENCH_REDIS_DB), the benchmarks' own on this shared machine (other engineers' tests and workers use
+# 0, 3 and 4: a worker of theirs on the same broker database would take this run's tasks): the broker, and the
+# sessions and cache, as in production with several web processes (cached_db sessions); their keys do not meet.
+export CELERY_BROKER_URL="redis://127.0.0.1:6379/${BENCH_REDIS_DB:-5}"
+export CACHE_URL="redis://127.0.0.1:6379/${BENCH_REDIS_DB:-5}"
 export DJANGO_SETTINGS_MODULE=portal.settings
 export DJANGO_DEBUG=0
 export DJANGO_SECRET_KEY="bench-secret-key-only-for-the-load-benchmark-0123456789"

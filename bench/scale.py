@@ -1,19 +1,27 @@
-"""Pages and commands at national size: each main page and admin changelist measured on the bench dataset of one
-scale (bench/generate.py, BENCH_SCALE), through Django's test client (middleware, view, template; no HTTP).
+"""Pages and commands at national size: each main page and admin changelist measured on the bench datasets of
+scale 1 and scale 20 (bench/generate.py, BENCH_SCALE), through Django's test client (middleware, view, template;
+no HTTP), both sizes in the same minutes.
 
-For each page: its SQL queries, the time of a request with an empty cache (cold) and the median and 95th percentile
-of `-n` requests once its parts are cached (warm). Run by bench/scale.sh on the databases of scale 1 and scale 20 in
-alternating rounds, so that both are measured in the same minutes of a shared machine; `compare` prints the table
-of the README (each page's p95 at scale 20 against scale 1).
+`run` starts one worker process per scale (`serve`: Django set up on that scale's database, its accounts logged
+in, each page asked once so that the per-process caches are those of a running web worker) and then, page by
+page, has them take turns: the scale-1 worker makes its requests of a page, then the scale-20 worker the same
+requests of the same page (the other order in the next round and for the next page), so that a page's two sizes
+are measured seconds apart on a shared machine whose load moves by the minute. For each page and round: the
+SQL queries and time of one request with an empty cache (cold), then `-n` requests once its parts are cached
+(warm). The workers share the Redis database under two key prefixes (PORTAL_RELEASE), so a worker empties only
+its own entries. `compare` prints the README's table: queries, cold median, warm median and p95 of all rounds'
+requests, and each page's p95 at scale 20 against scale 1.
 
-    python bench/scale.py measure TARGETS.json OUT.json [-n 30]     # DATABASE_URL names the scale's database
-    python bench/scale.py compare --scale-1 OUT-1.json… --scale-20 OUT-20.json…
+    python bench/scale.py run --scale 1 URL TARGETS.json --scale 20 URL TARGETS.json OUT_DIR [--rounds 5] [-n 40]
+    python bench/scale.py compare OUT_DIR
 """
 
 import argparse
+import gc
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -62,7 +70,9 @@ def _pages(targets: dict, name: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def measure(targets_file: str, out: str, n: int) -> None:
+def serve(targets_file: str) -> None:
+    """A worker: set up on DATABASE_URL's dataset, then answer the driver's lines on stdin ({"page", "n"}) with the
+    page's cold request (queries, ms) and its `n` warm requests (ms), one JSON line each on stdout."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
 
@@ -72,86 +82,138 @@ def measure(targets_file: str, out: str, n: int) -> None:
     from django.db import connection
     from django.test import Client
 
-    targets = json.loads(Path(targets_file).read_text())
-    User = get_user_model()
-    clients: dict[str, Client] = {}
-    results = {}
     from members.models import Person
 
+    User = get_user_model()
     # A substitute's last name (NOM0100 at scale 1, NOM000100 at scale 20): one person, one mandate at both scales.
     searched = Person.objects.order_by("pk").values_list("last_name", flat=True)[100]
-    for name, username, url in _pages(targets, searched):
-        client = clients.get(username)
-        if client is None:
-            client = clients[username] = Client()
-            client.force_login(User.objects.get(username=username))
-        response = client.get(url)  # the per-process caches (content types, templates), as a running worker has
+    pages = _pages(json.loads(Path(targets_file).read_text()), searched)
+    clients: dict[str, Client] = {}
+    for name, username, url in pages:
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(User.objects.get(username=username))
+        response = clients[username].get(url)  # the per-process caches (content types, templates), as a worker has
         assert response.status_code == 200, (name, url, response.status_code)
-        cache.clear()
-        started = time.perf_counter()
+    addresses = {name: (clients[username], url) for name, username, url in pages}
+    gc.collect()  # the set-up's garbage (the targets: megabytes at scale 20) is no request's to collect
+    print(json.dumps({"pages": [name for name, _, _ in pages]}), flush=True)
+
+    for line in sys.stdin:
+        order = json.loads(line)
+        client, url = addresses[order["page"]]
+        cache.delete_pattern("*")  # this worker's entries only (its key prefix), sessions included
         queries = _Counter()
+        started = time.perf_counter()
         with connection.execute_wrapper(queries):
-            client.get(url)
+            response = client.get(url)
         cold = time.perf_counter() - started
+        assert response.status_code == 200, (order["page"], response.status_code)
         warm = []
-        for _ in range(n):
+        for _ in range(order["n"]):
             started = time.perf_counter()
             client.get(url)
             warm.append(time.perf_counter() - started)
-        warm.sort()
-        results[name] = {
-            "queries": len(queries),
-            "cold_ms": cold * 1000,
-            "median_ms": statistics.median(warm) * 1000,
-            "p95_ms": warm[max(0, round(0.95 * len(warm)) - 1)] * 1000,
-            "bytes": len(response.content),
-        }
-        print(
-            f"{name:<32} {results[name]['queries']:>4} q  cold {cold * 1000:7.1f}  "
-            f"median {results[name]['median_ms']:6.1f}  p95 {results[name]['p95_ms']:6.1f} ms",
-            flush=True,
-        )
-    Path(out).write_text(json.dumps(results, indent=1))
+        answer = {"queries": len(queries), "cold_ms": cold * 1000, "warm_ms": [t * 1000 for t in warm]}
+        print(json.dumps({**answer, "bytes": len(response.content)}), flush=True)
 
 
-def compare(small: list[str], large: list[str]) -> None:
-    """Each page: queries, cold and warm medians and p95 of both scales (medians over the rounds), the ratio of the
+def _worker(database_url: str, targets: str, release: str) -> subprocess.Popen:
+    environment = {**os.environ, "DATABASE_URL": database_url, "PORTAL_RELEASE": release}
+    return subprocess.Popen(
+        [sys.executable, __file__, "serve", targets], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env=environment,
+    )  # fmt: skip
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def run(scales: list[tuple[str, str, str]], out: str, rounds: int, n: int) -> None:
+    """Both scales' workers taking turns, page by page, for `rounds` rounds; OUT/scale-<s>.json per scale."""
+    workers = {}
+    for scale, database_url, targets in scales:
+        workers[scale] = _worker(database_url, targets, f"bench-scale-{int(scale):02}")
+    pages = None
+    for worker in workers.values():
+        pages = json.loads(worker.stdout.readline())["pages"]
+    results = {
+        scale: {page: {"queries": [], "cold_ms": [], "warm_ms": [], "bytes": 0} for page in pages} for scale in workers
+    }
+    loads = [_load()]
+    order = list(workers)
+    for round_ in range(rounds):
+        print(f"== {time.strftime('%H:%M:%S')} round {round_ + 1} of {rounds}, load average {_load()}", flush=True)
+        for index, page in enumerate(pages):
+            for scale in order if (round_ + index) % 2 == 0 else order[::-1]:
+                worker = workers[scale]
+                worker.stdin.write(json.dumps({"page": page, "n": n}) + "\n")
+                worker.stdin.flush()
+                answer = json.loads(worker.stdout.readline())
+                kept = results[scale][page]
+                kept["queries"].append(answer["queries"])
+                kept["cold_ms"].append(answer["cold_ms"])
+                kept["warm_ms"].extend(answer["warm_ms"])
+                kept["bytes"] = answer["bytes"]
+        loads.append(_load())
+    for worker in workers.values():
+        worker.stdin.close()
+        worker.wait()
+    Path(out).mkdir(parents=True, exist_ok=True)
+    for scale, by_page in results.items():
+        Path(out, f"scale-{scale}.json").write_text(json.dumps({"load": loads, "pages": by_page}))
+    print(f"load average by round: {' | '.join(loads)}")
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def compare(out: str) -> None:
+    """Each page: queries, cold and warm medians and the p95 of every warm request of both scales, the ratio of the
     p95s and whether it is within 1.2."""
-
-    def merged(files: list[str]) -> dict:
-        runs = [json.loads(Path(file).read_text()) for file in files]
-        return {
-            page: {key: statistics.median(run[page][key] for run in runs) for key in runs[0][page]} for page in runs[0]
-        }
-
-    one, twenty = merged(small), merged(large)
+    one = json.loads(Path(out, "scale-1.json").read_text())["pages"]
+    twenty = json.loads(Path(out, "scale-20.json").read_text())["pages"]
     print("| page | queries ×1 / ×20 | cold ms ×1 / ×20 | median ms ×1 / ×20 | p95 ms ×1 / ×20 | p95 ratio |")
     print("|---|---|---|---|---|---|")
     for page, a in one.items():
         b = twenty[page]
-        ratio = b["p95_ms"] / a["p95_ms"]
+        queries = [
+            f"{min(x['queries'])}" + (f"–{max(x['queries'])}" if max(x["queries"]) > min(x["queries"]) else "")
+            for x in (a, b)
+        ]
+        ratio = _p95(b["warm_ms"]) / _p95(a["warm_ms"])
         print(
-            f"| {page} | {a['queries']:.0f} / {b['queries']:.0f} | {a['cold_ms']:.0f} / {b['cold_ms']:.0f} | "
-            f"{a['median_ms']:.1f} / {b['median_ms']:.1f} | {a['p95_ms']:.1f} / {b['p95_ms']:.1f} | "
-            f"{ratio:.2f}{'' if ratio <= 1.2 else ' ✗'} |"
+            f"| {page} | {queries[0]} / {queries[1]} | "
+            f"{statistics.median(a['cold_ms']):.0f} / {statistics.median(b['cold_ms']):.0f} | "
+            f"{statistics.median(a['warm_ms']):.1f} / {statistics.median(b['warm_ms']):.1f} | "
+            f"{_p95(a['warm_ms']):.1f} / {_p95(b['warm_ms']):.1f} | {ratio:.2f}{'' if ratio <= 1.2 else ' ✗'} |"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("measure")
-    run.add_argument("targets")
-    run.add_argument("out")
-    run.add_argument("-n", type=int, default=30)
+    worker = sub.add_parser("serve")
+    worker.add_argument("targets")
+    driver = sub.add_parser("run")
+    driver.add_argument(
+        "--scale", nargs=3, action="append", required=True, metavar=("SCALE", "DATABASE_URL", "TARGETS")
+    )
+    driver.add_argument("out")
+    driver.add_argument("--rounds", type=int, default=5)
+    driver.add_argument("-n", type=int, default=40)
     both = sub.add_parser("compare")
-    both.add_argument("--scale-1", nargs="+", required=True)
-    both.add_argument("--scale-20", nargs="+", required=True)
+    both.add_argument("out")
     args = parser.parse_args()
-    if args.command == "measure":
-        measure(args.targets, args.out, args.n)
+    if args.command == "serve":
+        serve(args.targets)
+    elif args.command == "run":
+        run(args.scale, args.out, args.rounds, args.n)
     else:
-        compare(args.scale_1, args.scale_20)
+        compare(args.out)
 
 
 if __name__ == "__main__":
