@@ -6,8 +6,8 @@ Not a test. Run against PostgreSQL:
 For the same generated file (ROWS lines, 1,000,000 by default, of the documented format: French amounts with
 no-break spaces, some n-1 cells empty), each run measures, in an order rotated from run to run:
 - the import end to end as the task runs it (`extract_process`: the job claimed, the stored file read a block at
-  a time, checked, cleaned and COPYed, the job's row finished, the commit), then the BRIN summary it runs after
-  the commit, timed apart;
+  a time, checked, cleaned and COPYed into the extract's new table, its BRIN index built, the table attached as
+  the extract's partition, the job's row finished, the commit);
 - the reference: a typed COPY of the same rows already cleaned (a CSV of ISO dates and dotted decimals) into a
   plain table of the types bigint, int, date, date, varchar, varchar, varchar, numeric(18,2), numeric(18,2),
   without index nor key;
@@ -177,19 +177,7 @@ def measure_import(path: Path, extract_id: int):
     def run() -> dict:
         from stats.extract import jobs
 
-        summary = {}
-        summarise = jobs.extract_summarise
-
-        def timed_summarise():
-            started = time.perf_counter()
-            summarise()
-            summary["summary"] = time.perf_counter() - started
-
-        jobs.extract_summarise = timed_summarise
-        result = timed(lambda: {"status": jobs.extract_process(extract_id=extract_id).status})
-        result.update(summary)
-        result["wall_total"], result["wall"] = result["wall"], result["wall"] - summary.get("summary", 0.0)
-        return result
+        return timed(lambda: {"status": jobs.extract_process(extract_id=extract_id).status})
 
     return run
 
@@ -211,21 +199,16 @@ def fresh_table(name: str, columns: str) -> None:
         cursor.execute(f"CREATE TABLE {name} ({columns})")
 
 
-def vacuum(table: str, full: bool = False) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM {'FULL ' if full else ''}{table}")
-
-
 def forget_extracts() -> None:
+    """The runs' extracts deleted, their partitions dropped with them."""
     from stats.models import NationalExtract
 
     NationalExtract.objects.filter(file_hash__startswith="bench-").delete()
-    vacuum("statistics_extractline", full=True)  # no free space left: each import appends, as a new one does
 
 
 def new_extract(path: Path, run: int):
-    """A new upload of the file. The runs' extracts are kept until the end: each import appends its lines after
-    the others' (as in production, where extracts are seldom deleted) and their BRIN ranges are summarised."""
+    """A new upload of the file. The runs' extracts are kept until the end (as in production, where extracts are
+    seldom deleted), each in its partition."""
     from stats.models import NationalExtract
 
     extract = NationalExtract.objects.create(
@@ -285,7 +268,7 @@ def main() -> None:
             measures[name].append(result)
         imported, typed, raw = (measures[name][-1] for name in ("import", "typed", "raw"))
         print(
-            f"passe {run + 1} : import {imported['wall']:.2f} s (+ résumé BRIN {imported.get('summary', 0):.2f} s), "
+            f"passe {run + 1} : import {imported['wall']:.2f} s, "
             f"COPY typé {typed['wall']:.2f} s, COPY brut {raw['wall']:.2f} s : "
             f"{imported['wall'] / typed['wall']:.2f}× le COPY typé ; charge {os.getloadavg()[0]:.1f}"
         )
@@ -308,10 +291,10 @@ def main() -> None:
             f"| {label} | {median(results, 'wall'):.2f} s | {median(results, 'client'):.2f} s | "
             f"{median(results, 'server'):.2f} s | {median(results, 'peak'):.0f} Mio |"
         )
-    print(f"| résumé BRIN après la validation | {median(measures['import'], 'summary'):.2f} s | | | |")
     print()
-    print(f"import / COPY typé : {ratios('wall', 'typed'):.2f}× (médiane des rapports de chaque passe)")
-    print(f"import avec le résumé BRIN / COPY typé : {ratios('wall_total', 'typed'):.2f}×")
+    pairs = zip(measures["import"], measures["typed"], strict=True)
+    each = ", ".join(f"{mine['wall'] / theirs['wall']:.2f}" for mine, theirs in pairs)
+    print(f"import / COPY typé : {ratios('wall', 'typed'):.2f}× (médiane des rapports de chaque passe : {each})")
     typed_over_raw = statistics.median(
         typed["wall"] / raw["wall"] for typed, raw in zip(measures["typed"], measures["raw"], strict=True)
     )
@@ -348,7 +331,9 @@ def main() -> None:
         f"(processeur : client {median(derived, 'client'):.2f} s, PostgreSQL {median(derived, 'server'):.2f} s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('statistics_extractline'))")
+        cursor.execute(
+            "SELECT pg_size_pretty(sum(pg_total_relation_size(relid))) FROM pg_partition_tree('statistics_extractline')"
+        )
         print(f"taille des lignes d'extrait en base : {cursor.fetchone()[0]}")
         cursor.execute("DROP TABLE IF EXISTS bench_typed_copy, bench_raw_copy")
     commission.delete()

@@ -253,11 +253,12 @@ class ExtractLine(models.Model):
     """One line of a national extract: an amount and the amount of the same period a year before."""
 
     # No database constraint nor separate index on the key: a deferred foreign-key check per row would
-    # triple the COPY time of a million-row extract. The lines are found through a BRIN index on
-    # (extract_id, period_start, period_end, territory), created by migration 0003 on PostgreSQL (a B-tree
-    # elsewhere): the COPY writes an extract's lines sorted by period and territory, so a few block ranges
-    # hold each territory, and a BRIN index costs almost nothing to maintain during the load (a B-tree made
-    # the COPY half as slow again). It is not declared in Meta.indexes since SQLite has no BRIN.
+    # triple the COPY time of a million-row extract. On PostgreSQL the table is partitioned by extract
+    # (migration 0007): each import loads its extract into a table of its own, builds its BRIN index on
+    # (period_start, period_end, territory) after the load and attaches it (stats.extract.storage); the COPY
+    # writes the lines sorted by period and territory, so a few block ranges hold each territory. Deleting an
+    # extract drops its partition (stats.apps). Elsewhere a plain table with a B-tree on (extract_id,
+    # period_start, period_end, territory) (migration 0003). Not declared in Meta.indexes: SQLite has no BRIN.
     extract = models.ForeignKey(
         NationalExtract, on_delete=models.CASCADE, related_name="lines", db_constraint=False, db_index=False
     )

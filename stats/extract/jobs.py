@@ -14,7 +14,7 @@ from portal.jobs import Jobs, dispatch
 
 from ..models import NationalExtract
 from ..parsing import MAX_EXTRACT_BYTES, FileRejected
-from .storage import extract_import, extract_summarise
+from .storage import extract_import
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +114,6 @@ def extract_process(*, extract_id: int) -> NationalExtract | None:
             )
             if not finished:
                 transaction.set_rollback(True)  # taken over by another worker: its lines stand, not these
-        if finished:
-            extract_summarise()
     except FileRejected as error:
         JOBS.fail(extract_id, error.report(), stage="Fichier refusé")
     except Exception as error:  # noqa: BLE001 - any failure is shown on the page, with the details in the log

@@ -1,10 +1,14 @@
-"""Storage of an extract's lines: PostgreSQL binary COPY fed by two threads while the file is read, bulk_create
-elsewhere.
+"""Storage of an extract's lines: on PostgreSQL a partition of its own, loaded by a binary COPY fed by threads while
+the file is read; bulk_create elsewhere.
 
 The lines of one extract are written in one transaction (the caller's): a failed or interrupted import leaves
-none. On PostgreSQL one thread reads and cleans the blocks of lines, a second lays each cleaned block out in
-COPY's binary format (`binary.copy_rows`), and the server loads the previous block meanwhile: the client's
-work runs on the second core, beside the server's, and the server converts nothing from text.
+none. On PostgreSQL the lines' table is partitioned by extract (migration 0007): the import creates its extract's
+table in that transaction, COPYs into it with no index to maintain (`FREEZE`: the table is the transaction's own),
+builds its BRIN index once the lines are in and attaches it as the extract's partition (its check on extract_id
+spares the attachment a scan); rolled back, the table goes with the transaction. One thread reads the file's
+blocks, two clean them and lay them out in COPY's binary format (`binary.copy_rows`), and the server loads the
+previous block meanwhile: the client's work runs on the second core, beside the server's, and the server converts
+nothing from text.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from ..models import ExtractLine, NationalExtract
 from .binary import COLUMNS, HEADER, TRAILER, copy_rows
 from .reading import ChunkReader, EncodingChanged, Progress, as_arrow, empty_table, extract_periods
 
-BRIN_INDEX = "statistics_extractline_lookup"  # migration 0003
+# The BRIN index of each partition, on the columns the derivation filters on (the partition is the extract); the
+# same as the partitioned index of migration 0007, to which ATTACH PARTITION attaches it instead of building one.
+BRIN_COLUMNS = "period_start, period_end, territory"
+BRIN_PAGES_PER_RANGE = 16
 
 
 def extract_store(extract: NationalExtract, frame) -> int:
@@ -30,10 +37,12 @@ def extract_store(extract: NationalExtract, frame) -> int:
     `frame` is the Arrow table of `extract_table` or the DataFrame of `extract_read`.
     """
     table = as_arrow(frame)
-    ExtractLine.objects.filter(extract=extract).delete()
     if connection.vendor == "postgresql":
-        _copy([HEADER, copy_rows(_sorted_for_brin(table), extract.pk).to_pybytes(), TRAILER])
+        partition = _partition_create(extract.pk)
+        _copy(partition, [HEADER, copy_rows(_sorted_for_brin(table), extract.pk).to_pybytes(), TRAILER])
+        _partition_attach(extract.pk)
     else:
+        ExtractLine.objects.filter(extract=extract).delete()
         _bulk_create_lines(extract, table)
     return table.num_rows
 
@@ -62,17 +71,63 @@ def extract_import(extract: NationalExtract, source, file_name: str, progress: P
 
 
 def _copy_import(extract: NationalExtract, reader: ChunkReader):
-    ExtractLine.objects.filter(extract=extract).delete()
     feed = CopyFeed(reader, extract.pk)
-    feed.start()
+    feed.start()  # the first blocks are read and cleaned while the table is created
     try:
-        _copy(feed)
+        _copy(_partition_create(extract.pk), feed)
     finally:
         feed.stop()
     if feed.error is not None:
         raise feed.error
     reader.raise_problems()
+    _partition_attach(extract.pk)
     return reader.rows, sorted(feed.periods)
+
+
+def _partition(extract_id: int) -> str:
+    return f"{ExtractLine._meta.db_table}_{int(extract_id)}"
+
+
+def _partition_create(extract_id: int) -> str:
+    """A new table for the extract's lines, in the caller's transaction (PostgreSQL): the lines' columns, their
+    identity's sequence, a check that every line is this extract's, no index. Its name."""
+    parent, partition = ExtractLine._meta.db_table, _partition(extract_id)
+    with connection.cursor() as cursor:
+        # Only a database emptied under the extracts' feet (a test's flush that gives their ids again) holds one.
+        cursor.execute(f"DROP TABLE IF EXISTS {partition}")
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [parent])
+        (sequence,) = cursor.fetchone()
+        cursor.execute(
+            f"CREATE TABLE {partition} (LIKE {parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE, "
+            f"CONSTRAINT {partition}_extract CHECK (extract_id = {int(extract_id)}))"
+        )
+        cursor.execute(f"ALTER TABLE {partition} ALTER COLUMN id SET DEFAULT nextval(%s::regclass)", [sequence])
+    return partition
+
+
+def _partition_attach(extract_id: int) -> None:
+    """Index the loaded table and make it the extract's partition of the lines' table.
+
+    The check on extract_id proves the partition's bound: ATTACH scans nothing, and locks the lines' table in
+    SHARE UPDATE EXCLUSIVE mode only (readers go on; a second import attaching waits for this one's commit).
+    """
+    partition = _partition(extract_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE INDEX {partition}_lookup ON {partition} USING brin ({BRIN_COLUMNS}) "
+            f"WITH (pages_per_range = {BRIN_PAGES_PER_RANGE})"
+        )
+        cursor.execute(
+            f"ALTER TABLE {ExtractLine._meta.db_table} ATTACH PARTITION {partition} FOR VALUES IN ({int(extract_id)})"
+        )
+
+
+def extract_lines_drop(extract_id: int) -> None:
+    """Drop an extract's lines with its partition (PostgreSQL), in the caller's transaction: none is deleted one
+    by one. Run before the extract's row is deleted (stats.apps: pre_delete); elsewhere the deletion cascades."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_partition(extract_id)}")
 
 
 class CopyFeed:
@@ -178,7 +233,7 @@ GROUPED_RUN = 64  # lines of one period and territory in a row, on average, for 
 
 
 def _sorted_for_brin(table):
-    """Lines of one period and territory side by side in the heap: the BRIN index (migration 0003) then finds
+    """Lines of one period and territory side by side in the heap: the partition's BRIN index then finds
     them in a few block ranges. A block already so grouped (an extract is usually written sorted) is left as it is:
     counting where the key changes costs a tenth of a sort."""
     count = table.num_rows
@@ -204,26 +259,16 @@ class _Blocks:
         return next(self.blocks, b"")
 
 
-def _copy(stream) -> None:
-    """COPY the stream's binary data into the lines' table (its `read` may give more than asked: whole blocks)."""
+def _copy(table: str, stream) -> None:
+    """COPY the stream's binary data into a table created in this transaction (its `read` may give more than asked:
+    whole blocks). FREEZE writes the lines already visible to all: no later pass sets their hint bits."""
     if isinstance(stream, list):
         stream = _Blocks(stream)
-    sql = f"COPY {ExtractLine._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT binary)"
+    sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT binary, FREEZE)"
     with connection.cursor() as cursor:
         # The read size goes by position: with DEBUG on, Django's CursorDebugWrapper.copy_expert(sql, file, *args)
         # takes no keyword and passes the rest on to psycopg2's copy_expert(sql, file, size).
         cursor.copy_expert(sql, stream, COPY_READ_BYTES)
-
-
-def extract_summarise() -> None:
-    """Summarise the BRIN ranges filled since the last summary (else each query reads them all).
-
-    Run after the import's commit: the lines are correct without it, only slower to find; autovacuum would
-    get to it too, later. A worker killed in between leaves the work to the next import.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [BRIN_INDEX])
 
 
 def _bulk_create_lines(extract: NationalExtract, table) -> None:
