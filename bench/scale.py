@@ -80,13 +80,19 @@ def serve(targets_file: str) -> None:
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.db import connection
+    from django.db.models import Count, Max
     from django.test import Client
 
     from members.models import Person
 
     User = get_user_model()
-    # A substitute's last name (NOM0100 at scale 1, NOM000100 at scale 20): one person, one mandate at both scales.
-    searched = Person.objects.order_by("pk").values_list("last_name", flat=True)[100]
+    # The last name of a person holding one mandate, after the presidents (who hold five): one row at both scales.
+    searched = (
+        Person.objects.annotate(held=Count("mandates"))
+        .filter(held=1, pk__gt=Person.objects.filter(user__isnull=False).aggregate(last=Max("pk"))["last"])
+        .order_by("pk")
+        .values_list("last_name", flat=True)[100]
+    )
     pages = _pages(json.loads(Path(targets_file).read_text()), searched)
     clients: dict[str, Client] = {}
     for name, username, url in pages:
