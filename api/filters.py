@@ -38,7 +38,10 @@ def _date(name: str, value: str) -> datetime.date:
 def _moment(name: str, value: str) -> datetime.datetime:
     try:
         moment = parse_datetime(value)
-    except ValueError:
+        if moment is not None and moment.tzinfo is not None:
+            # In UTC: ISO 8601 (and Python) allow offsets up to ±23:59, PostgreSQL refuses those beyond ±15:59.
+            moment = moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):  # OverflowError: before year 1 once in UTC
         moment = None
     if moment is None or moment.tzinfo is None:
         raise exceptions.ValidationError(

@@ -109,6 +109,7 @@ def test_a_mandate_ended_by_the_service_is_modified(full, commission):
         ({"date_from": "03/12/2026"}, "date_from", "Date invalide « 03/12/2026 » : format AAAA-MM-JJ attendu."),
         ({"modified_since": "2026-11-22T12:00:00"}, "modified_since", "format ISO 8601 avec fuseau attendu"),
         ({"meeting": "abc"}, "meeting", "Numéro invalide « abc » : un entier positif est attendu."),
+        ({"modified_since": "0001-01-01T00:00:00+01:00"}, "modified_since", "format ISO 8601 avec fuseau attendu"),
     ],
 )
 def test_a_filter_that_cannot_be_read_answers_400_in_french(full, params, field, message):
@@ -116,6 +117,13 @@ def test_a_filter_that_cannot_be_read_answers_400_in_french(full, params, field,
     response = full.get(url, params)
     assert response.status_code == 400
     assert message in response.json()[field][0]
+
+
+def test_modified_since_takes_any_offset_iso_8601_allows(full, planned):
+    # PostgreSQL refuses an offset beyond ±15:59 in a timestamp: the moment is compared in UTC.
+    rows = full.get("/api/v1/meetings/", {"modified_since": "2026-11-22T23:30:00+23:00"}).json()["data"]
+    assert f"http://testserver/api/v1/meetings/{planned.pk}/" in [row["id"] for row in rows]  # 00:30 UTC
+    assert full.get("/api/v1/persons/", {"modified_since": "2030-11-22T12:00:00-19:32"}).json()["data"] == []
 
 
 def test_an_unchanged_answer_is_304_to_a_client_holding_its_etag(full, planned):
