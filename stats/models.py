@@ -255,7 +255,7 @@ class ExtractLine(models.Model):
     # No database constraint nor separate index on the key: a deferred foreign-key check per row would
     # triple the COPY time of a million-row extract. On PostgreSQL the table is partitioned by extract
     # (migration 0007): each import loads its extract into a table of its own, builds its BRIN index on
-    # (period_start, period_end, territory) after the load and attaches it (stats.extract.storage); the COPY
+    # (period_start, period_end) after the load (0008) and attaches it (stats.extract.storage); the COPY
     # writes the lines sorted by period and territory, so a few block ranges hold each territory. Deleting an
     # extract drops its partition (stats.apps). Elsewhere a plain table with a B-tree on (extract_id,
     # period_start, period_end, territory) (migration 0003). Not declared in Meta.indexes: SQLite has no BRIN.

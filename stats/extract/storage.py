@@ -25,9 +25,10 @@ from ..models import ExtractLine, NationalExtract
 from .binary import COLUMNS, HEADER, TRAILER, copy_rows
 from .reading import ChunkReader, EncodingChanged, Progress, as_arrow, empty_table, extract_periods
 
-# The BRIN index of each partition, on the columns the derivation filters on (the partition is the extract); the
-# same as the partitioned index of migration 0007, to which ATTACH PARTITION attaches it instead of building one.
-BRIN_COLUMNS = "period_start, period_end, territory"
+# The BRIN index of each partition, on the columns the derivation filters on (the partition is the extract; the
+# territories are classed within the period's lines): the same as the partitioned index of migration 0008, to
+# which ATTACH PARTITION attaches it instead of building another.
+BRIN_COLUMNS = "period_start, period_end"
 BRIN_PAGES_PER_RANGE = 16
 
 
