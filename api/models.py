@@ -15,7 +15,9 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """A personal token for the API: only its SHA-256 is kept, the token itself is shown once at its creation."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="compte"
+    )
     name = models.CharField("nom", max_length=100, help_text="Par exemple « Tableau de bord régional ».")
     # The first characters of the token, shown in the list so that its owner recognises it (not a secret).
     prefix = models.CharField("début du jeton", max_length=12, editable=False)

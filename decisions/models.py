@@ -182,7 +182,9 @@ class RddContent(models.Model):
 class ItemRecord(RddContent):
     """What the RDD says about one agenda item: the exchanges and the decisions taken."""
 
-    rdd = models.ForeignKey(Rdd, on_delete=models.CASCADE, related_name="item_records")
+    rdd = models.ForeignKey(
+        Rdd, on_delete=models.CASCADE, related_name="item_records", verbose_name="relevé de décisions"
+    )
     # The link to the agenda may be lost (item deleted later): number and title are kept as recorded.
     agenda_item = models.ForeignKey(
         AgendaItem,
@@ -215,7 +217,9 @@ class ItemRecord(RddContent):
 class Decision(RddContent):
     """A decision taken ("décision actée") on an agenda item."""
 
-    item_record = models.ForeignKey(ItemRecord, on_delete=models.CASCADE, related_name="decisions")
+    item_record = models.ForeignKey(
+        ItemRecord, on_delete=models.CASCADE, related_name="decisions", verbose_name="compte rendu du point"
+    )
     position = models.PositiveSmallIntegerField("ordre", default=1)
     text = models.TextField("décision actée")
 
@@ -236,9 +240,11 @@ class Decision(RddContent):
 class Commitment(RddContent):
     """A commitment taken in a session, followed from session to session until closed."""
 
-    rdd = models.ForeignKey(Rdd, on_delete=models.CASCADE, related_name="commitments")
+    rdd = models.ForeignKey(
+        Rdd, on_delete=models.CASCADE, related_name="commitments", verbose_name="relevé de décisions"
+    )
     # The same commitment across the versions of an RDD (a new version copies its rows).
-    key = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    key = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True, verbose_name="clé de suivi")
     position = models.PositiveSmallIntegerField("ordre", default=1)
     text = models.TextField("engagement")
     carried_by = models.CharField("porté par", max_length=20, choices=CarriedBy.choices)
@@ -261,7 +267,9 @@ class Commitment(RddContent):
 class CommitmentUpdate(RddContent):
     """A dated status of a commitment, recorded in the RDD of the session that followed it up."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="updates")
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="updates", verbose_name="engagement"
+    )
     rdd = models.ForeignKey(
         Rdd, verbose_name="relevé où le suivi est consigné", on_delete=models.CASCADE, related_name="commitment_updates"
     )
@@ -282,7 +290,7 @@ class CommitmentUpdate(RddContent):
 class Question(RddContent):
     """A question of the professional section, with the answer given in session."""
 
-    rdd = models.ForeignKey(Rdd, on_delete=models.CASCADE, related_name="questions")
+    rdd = models.ForeignKey(Rdd, on_delete=models.CASCADE, related_name="questions", verbose_name="relevé de décisions")
     position = models.PositiveSmallIntegerField("ordre", default=1)
     text = models.TextField("question")
     answer = models.TextField("réponse", blank=True)
@@ -301,12 +309,14 @@ class Question(RddContent):
 class Approval(models.Model):
     """A section president's approval of a submitted RDD (one per section)."""
 
-    rdd = models.ForeignKey(Rdd, on_delete=models.CASCADE, related_name="approvals")
+    rdd = models.ForeignKey(Rdd, on_delete=models.CASCADE, related_name="approvals", verbose_name="relevé de décisions")
     section = models.CharField("section", max_length=20, choices=SectionKind.choices)
     person = models.ForeignKey(Person, verbose_name="président(e)", on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="compte"
+    )
     approved_on = models.DateField("approuvé le")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
     # The hash of the content the president saw and approved (decisions.trail.approval_hash), in its format.
     content_hash = models.CharField("empreinte du contenu approuvé", max_length=64, blank=True, editable=False)
     format_version = models.PositiveSmallIntegerField("format du contenu", null=True, blank=True, editable=False)
@@ -339,7 +349,7 @@ class Approval(models.Model):
 class ValidationVote(models.Model):
     """The vote of one section validating a transmitted RDD in a later session."""
 
-    rdd = models.ForeignKey(Rdd, on_delete=models.CASCADE, related_name="votes")
+    rdd = models.ForeignKey(Rdd, on_delete=models.CASCADE, related_name="votes", verbose_name="relevé de décisions")
     section = models.CharField("section", max_length=20, choices=SectionKind.choices)
     votes_for = models.PositiveSmallIntegerField("pour")
     votes_against = models.PositiveSmallIntegerField("contre")
@@ -374,11 +384,16 @@ class TrailEntry(models.Model):
         # Appended by `manage.py trail_rekey`: an entry sealed by the trail's key after entries written before it.
         ANCHOR = "ancrage", "Ancrage par la clé du journal"
 
-    rdd = models.ForeignKey(Rdd, on_delete=models.PROTECT, related_name="trail")
+    rdd = models.ForeignKey(Rdd, on_delete=models.PROTECT, related_name="trail", verbose_name="relevé de décisions")
     sequence = models.PositiveIntegerField("n°")
     action = models.CharField("action", max_length=30, choices=Action.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="compte",
     )
     user_label = models.CharField("par", max_length=200, blank=True)
     at = models.DateTimeField("le")
@@ -413,7 +428,9 @@ class TrailAccess(models.Model):
     retention period (ops.retention, RETENTION_TRAIL_IPS_DAYS): the chain covers only its keyed digest, which
     proves the address while it is kept and reveals nothing once it is gone. Shown to the secretariat and admins."""
 
-    entry = models.OneToOneField(TrailEntry, on_delete=models.CASCADE, related_name="access", primary_key=True)
+    entry = models.OneToOneField(
+        TrailEntry, on_delete=models.CASCADE, related_name="access", primary_key=True, verbose_name="entrée du journal"
+    )
     ip = models.GenericIPAddressField("adresse IP")
 
     class Meta:
@@ -427,7 +444,9 @@ class TrailAccess(models.Model):
 class Notification(models.Model):
     """One e-mail about an RDD to one address, claimed before sending so that it goes out once."""
 
-    rdd = models.ForeignKey(Rdd, on_delete=models.CASCADE, related_name="notifications")
+    rdd = models.ForeignKey(
+        Rdd, on_delete=models.CASCADE, related_name="notifications", verbose_name="relevé de décisions"
+    )
     event = models.CharField("événement", max_length=120)
     email = models.EmailField("adresse")
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
@@ -460,7 +479,10 @@ class ApprovalPasswordFailure(models.Model):
     """A wrong password typed to approve an RDD: the approval throttle counts them (decisions.forms.ApproveForm)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="approval_password_failures"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="approval_password_failures",
+        verbose_name="compte",
     )
     at = models.DateTimeField("le")
 

@@ -17,6 +17,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("acronym", "name", "kind")
     list_filter = ("kind",)
     search_fields = ("acronym", "name", "aliases__name")
+    readonly_fields = ("created_at", "updated_at")
     inlines = [OrganisationAliasInline]
 
 
@@ -31,6 +32,7 @@ class PersonAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     search_fields = ("last_name", "first_name", "email")
     autocomplete_fields = ("user",)
+    readonly_fields = ("created_at", "updated_at")
     actions = ["invite"]
 
     @admin.action(description="Envoyer une invitation aux personnes sélectionnées")

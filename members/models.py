@@ -17,8 +17,8 @@ class Organisation(models.Model):
     acronym = models.CharField("sigle", max_length=60)
     name = models.CharField("nom complet", max_length=200, blank=True)
     kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.UNION)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "organisation"
@@ -34,7 +34,9 @@ class Organisation(models.Model):
 class OrganisationAlias(models.Model):
     """Another name an organisation appears under (UNPDM for UNDPM, CPAM 13 for CPCAM 13)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="aliases", verbose_name="organisation"
+    )
     name = models.CharField("autre nom", max_length=200)
 
     class Meta:
@@ -76,8 +78,8 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "personne"

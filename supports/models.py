@@ -41,7 +41,12 @@ class SupportRender(models.Model):
     render_seconds = models.FloatField("durée du rendu (s)", null=True, blank=True)
     error = models.TextField("erreur", blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="demandé par",
     )
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)

@@ -25,6 +25,9 @@ from .services import commission_create
 # What a search on a person matches: the columns indexed by trigrams on PostgreSQL (decisions' migration 0010).
 PERSON_SEARCH = ("person__last_name", "person__first_name", "person__email")
 
+# When a row was recorded and last changed (the API's created and modified), shown read-only.
+DATES = ("created_at", "updated_at")
+
 
 class SectionInline(admin.TabularInline):
     """The two sections exist from the commission's creation; here they only lead to their seats."""
@@ -62,7 +65,9 @@ class CommissionAdmin(admin.ModelAdmin):
             "Secrétariat",
             {"fields": ("secretariat_organisation", "secretariat_department", "secretariat_contacts", "agents")},
         ),
+        ("Historique", {"fields": DATES}),
     )
+    readonly_fields = DATES
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -85,6 +90,7 @@ class SectionAdmin(admin.ModelAdmin):
     list_filter = ("kind", "commission__level")
     list_select_related = ("commission",)
     search_fields = ("commission__name", "commission__slug")
+    readonly_fields = DATES
     inlines = [SeatInline]
 
 
@@ -138,6 +144,7 @@ class SeatAdmin(admin.ModelAdmin):
     list_select_related = ("organisation", "section__commission")
     search_fields = ("organisation__acronym", "organisation__name", "section__commission__name")
     autocomplete_fields = ("section", "organisation")
+    readonly_fields = DATES
     inlines = [MandateInline]
 
 
@@ -155,6 +162,7 @@ class MandateAdmin(admin.ModelAdmin):
     search_fields = (*PERSON_SEARCH, "seat__organisation__acronym", "seat__organisation__name")
     # No date hierarchy: its list of years read every mandate of the country at each page.
     autocomplete_fields = ("seat", "person", "opened_by", "closed_by")
+    readonly_fields = DATES
     SEARCH_IDS_AT_MOST = 1000
 
     def get_search_results(self, request, queryset, search_term):

@@ -151,8 +151,8 @@ class Commission(models.Model):
         related_name="served_commissions",
         help_text="Comptes qui préparent les séances de cette commission.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     objects = CommissionQuerySet.as_manager()
 
@@ -192,10 +192,12 @@ class Commission(models.Model):
 class Section(models.Model):
     """One of the two sections of a commission: social (insurers) or professional (unions)."""
 
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="sections")
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="sections", verbose_name="commission"
+    )
     kind = models.CharField("section", max_length=20, choices=SectionKind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "section"
@@ -209,15 +211,15 @@ class Section(models.Model):
 class Seat(models.Model):
     """A seat held by an organisation in a section, with a titular and a substitute."""
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="seats")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="seats", verbose_name="section")
     organisation = models.ForeignKey(
         Organisation, verbose_name="organisation", on_delete=models.PROTECT, related_name="seats"
     )
     position = models.PositiveSmallIntegerField("ordre", default=0)
     opened_on = models.DateField("ouvert le", null=True, blank=True)
     closed_on = models.DateField("supprimé le", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "siège"
@@ -241,12 +243,16 @@ class Seat(models.Model):
 class CompositionChange(models.Model):
     """A change of composition, with the date it was approved in session."""
 
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="composition_changes")
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="composition_changes", verbose_name="commission"
+    )
     effective_on = models.DateField("date d'effet")
     approved_on = models.DateField("approuvée en séance le", null=True, blank=True)
     description = models.CharField("description", max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="enregistré par"
+    )
 
     class Meta:
         verbose_name = "changement de composition"
@@ -277,19 +283,29 @@ class Mandate(models.Model):
         TITULAR = "titulaire", "Titulaire"
         SUBSTITUTE = "suppleant", "Suppléant"
 
-    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="mandates")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="mandates", verbose_name="siège")
     role = models.CharField("rôle", max_length=10, choices=Role.choices)
     person = models.ForeignKey(Person, verbose_name="personne", on_delete=models.PROTECT, related_name="mandates")
     start = models.DateField("début")
     end = models.DateField("fin", null=True, blank=True)
     opened_by = models.ForeignKey(
-        CompositionChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="opened_mandates"
+        CompositionChange,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opened_mandates",
+        verbose_name="ouvert par",
     )
     closed_by = models.ForeignKey(
-        CompositionChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_mandates"
+        CompositionChange,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="closed_mandates",
+        verbose_name="clos par",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     objects = DatedQuerySet.as_manager()
 
@@ -335,7 +351,7 @@ class Mandate(models.Model):
 class SectionPresidency(models.Model):
     """The president of a section for a period (a section president can change during a year)."""
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="presidencies")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="presidencies", verbose_name="section")
     person = models.ForeignKey(
         Person, verbose_name="président(e)", on_delete=models.PROTECT, related_name="section_presidencies"
     )
@@ -382,7 +398,9 @@ class SectionPresidency(models.Model):
 class PresidencyArticle(models.Model):
     """The convention's article on the presidency in force from a date (conventions renumber their articles)."""
 
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="presidency_articles")
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="presidency_articles", verbose_name="commission"
+    )
     start = models.DateField("en vigueur à partir du")
     article = models.CharField("article", max_length=120, help_text="Par exemple « article 48 paragraphe 1 ».")
 
@@ -402,7 +420,9 @@ class PresidencyArticle(models.Model):
 class PresidencyDesignation(models.Model):
     """The presidency of a year as designated in session; it overrides the rotation rule."""
 
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="designations")
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="designations", verbose_name="commission"
+    )
     year = models.PositiveIntegerField("année")
     president = models.ForeignKey(Person, verbose_name="président(e)", on_delete=models.PROTECT, related_name="+")
     president_section = models.CharField("section du président", max_length=20, choices=SectionKind.choices)

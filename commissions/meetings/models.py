@@ -57,7 +57,9 @@ class Meeting(models.Model):
         SUBMITTED = "soumis", "Verrouillée : relevé de décisions soumis"
         APPROVED = "approuve", "Figée : relevé de décisions approuvé"
 
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="meetings")
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="meetings", verbose_name="commission"
+    )
     kind = models.CharField("type de réunion", max_length=20, choices=Kind.choices, default=Kind.SESSION)
     title = models.CharField(
         "intitulé", max_length=200, blank=True, help_text="Facultatif, par exemple « Réunion avec les médecins »."
@@ -112,8 +114,8 @@ class Meeting(models.Model):
     # admin: unlike updated_at, which every save stamps (a convocation round, a status), it tells the home page
     # whether the convocation and the support sent before still say what the meeting is.
     details_changed_at = models.DateTimeField("détails modifiés le", null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "réunion"
@@ -196,7 +198,7 @@ class AgendaItem(models.Model):
     number shown ("01", "1.2", "1.2.1") is computed from the positions, never stored.
     """
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name="réunion")
     parent = models.ForeignKey(
         "self", verbose_name="point parent", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -208,8 +210,8 @@ class AgendaItem(models.Model):
     # One of the items the portal puts on every new session's agenda (decisions.standard_items): the agenda is
     # not composed until the secretariat adds subjects of its own.
     standard = models.BooleanField("point habituel", default=False, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "point de l'ordre du jour"
@@ -269,11 +271,15 @@ def _attachment_path(instance: "AgendaAttachment", filename: str) -> str:
 class AgendaAttachment(models.Model):
     """A file attached to an agenda item (served only through an access-checked view)."""
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="attachments")
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="attachments", verbose_name="point de l'ordre du jour"
+    )
     file = models.FileField("fichier", upload_to=_attachment_path, max_length=300)
     original_name = models.CharField("nom du fichier", max_length=255)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name="déposé le")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="déposé par"
+    )
 
     class Meta:
         verbose_name = "pièce jointe"
@@ -298,7 +304,7 @@ class ContentBlock(models.Model):
     )
     title = models.CharField("titre", max_length=200)
     content = models.TextField("contenu", help_text="Texte enrichi, nettoyé à l'enregistrement.")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "bloc de contenu réutilisable"
@@ -328,10 +334,10 @@ class Attendance(models.Model):
         REPRESENTED = "represente", "Représenté(e) par son suppléant"
         ABSENT = "absent", "Absent(e)"
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name="réunion")
     person = models.ForeignKey(Person, verbose_name="membre", on_delete=models.PROTECT, related_name="attendances")
     status = models.CharField("présence", max_length=20, choices=Status.choices)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "présence"
@@ -354,7 +360,9 @@ class QuorumRule(models.Model):
     or when its substitute is present (sitting in place of the titular).
     """
 
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="quorum_rules")
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="quorum_rules", verbose_name="commission"
+    )
     section_kind = models.CharField("section", max_length=20, choices=SectionKind.choices)
     minimum_present = models.PositiveSmallIntegerField("nombre minimal de sièges représentés")
     note = models.CharField("référence", max_length=200, blank=True, help_text="Article du règlement intérieur, …")
@@ -375,8 +383,10 @@ class QuorumRule(models.Model):
 class ConvocationDelivery(models.Model):
     """One convocation e-mail to one member, claimed before sending so that it goes out once per round."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="convocation_deliveries")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="convocation_deliveries", verbose_name="réunion"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="personne")
     round = models.PositiveIntegerField("convocation n°")
     email = models.EmailField("adresse")
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
@@ -400,9 +410,11 @@ def _new_token() -> str:
 class CalendarToken(models.Model):
     """A secret in the address of a user's iCal feeds; revoking it makes every such address answer 404."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens")
-    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
-    created = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens", verbose_name="compte"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False, verbose_name="jeton")
+    created = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
     revoked = models.DateTimeField("révoqué le", null=True, blank=True)
 
     class Meta:
