@@ -21,6 +21,18 @@ from tests.factories import make_session
 pytestmark = pytest.mark.django_db
 
 
+def ready_support(meeting, digit: str) -> SupportRender:
+    """A ready rendering of the meeting's convocation support, made now (its inputs' hash is not read here)."""
+    return SupportRender.objects.create(
+        meeting=meeting,
+        status=SupportRender.Status.READY,
+        inputs_hash=digit * 64,
+        file=f"supports/{digit}.pdf",
+        sha256="f" * 64,
+        page_count=3,
+    )
+
+
 def _checks(user, commission) -> dict[str, tuple[str, str]]:
     todo = next(todo for todo in home_for(user).secretariat if todo.commission.pk == commission.pk)
     return {check.label: (check.state, check.text) for check in todo.upcoming.checks}
@@ -31,14 +43,7 @@ def test_a_move_right_after_the_convocation_makes_it_to_resend_and_the_support_o
     with time_machine.travel("2026-11-02 09:00:00+01:00", tick=False) as traveller:
         meeting = make_session(commission, datetime.date(2026, 11, 20))
         agenda_item_add(meeting=meeting, title="Aides à la télétransmission")
-        SupportRender.objects.create(
-            meeting=meeting,
-            status=SupportRender.Status.READY,
-            inputs_hash="0" * 64,
-            file="supports/x.pdf",
-            sha256="1" * 64,
-            page_count=3,
-        )
+        ready_support(meeting, "0")
         traveller.shift(datetime.timedelta(minutes=5))
         meeting = meeting_convene(meeting=meeting)
         assert _checks(alice, commission)["Convocation"] == (State.DONE, "envoyée le 02/11/2026")
@@ -63,14 +68,7 @@ def test_a_move_right_after_the_convocation_makes_it_to_resend_and_the_support_o
 
         # Rendered again after the move: current.
         traveller.shift(datetime.timedelta(minutes=1))
-        SupportRender.objects.create(
-            meeting=meeting,
-            status=SupportRender.Status.READY,
-            inputs_hash="2" * 64,
-            file="supports/y.pdf",
-            sha256="3" * 64,
-            page_count=3,
-        )
+        ready_support(meeting, "2")
         assert _checks(alice, commission)["Support"] == (State.DONE, f"à jour, généré le {changed}")
 
 
@@ -78,14 +76,7 @@ def test_a_status_change_alone_does_not_make_the_support_out_of_date(commission,
     with time_machine.travel("2026-11-02 09:00:00+01:00", tick=False) as traveller:
         meeting = make_session(commission, datetime.date(2026, 11, 20))
         agenda_item_add(meeting=meeting, title="Aides à la télétransmission")
-        SupportRender.objects.create(
-            meeting=meeting,
-            status=SupportRender.Status.READY,
-            inputs_hash="0" * 64,
-            file="supports/x.pdf",
-            sha256="1" * 64,
-            page_count=3,
-        )
+        ready_support(meeting, "0")
         traveller.shift(datetime.timedelta(days=1))
         meeting_convene(meeting=meeting)
         meeting_update(meeting=meeting, place=meeting.place)  # saved with nothing changed
