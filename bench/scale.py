@@ -4,15 +4,16 @@ no HTTP), both sizes in the same minutes.
 
 `run` starts one worker process per scale (`serve`: Django set up on that scale's database, its accounts logged
 in, each page asked once so that the per-process caches are those of a running web worker) and then, page by
-page, has them take turns: the scale-1 worker makes its requests of a page, then the scale-20 worker the same
-requests of the same page (the other order in the next round and for the next page), so that a page's two sizes
-are measured seconds apart on a shared machine whose load moves by the minute. For each page and round: the
-SQL queries and time of one request with an empty cache (cold), then `-n` requests once its parts are cached
-(warm). The workers share the Redis database under two key prefixes (PORTAL_RELEASE), so a worker empties only
-its own entries. `compare` prints the README's table: queries, cold median, warm median and p95 of all rounds'
-requests, and each page's p95 at scale 20 against scale 1.
+page, has them take turns request by request: a request of the page at scale 1, the same at scale 20, and so on
+(the other order on the next page and in the next round), so that whatever else the shared machine does falls on
+both sizes alike. For each page and round: the SQL queries and time of one request with an empty cache (cold),
+then `-n` requests once its parts are cached (warm). Only the request is timed (the worker's clock around the test
+client's call), not the hand-over between the processes. The workers share the Redis database under two key
+prefixes (PORTAL_RELEASE), so a worker empties only its own entries. `compare` prints the README's table:
+queries, cold median, warm median and p95 of all rounds' requests, and each page's p95 at scale 20 against
+scale 1.
 
-    python bench/scale.py run --scale 1 URL TARGETS.json --scale 20 URL TARGETS.json OUT_DIR [--rounds 5] [-n 40]
+    python bench/scale.py run --scale 1 URL TARGETS.json --scale 20 URL TARGETS.json OUT_DIR [--rounds 6] [-n 50]
     python bench/scale.py compare OUT_DIR
 """
 
@@ -71,8 +72,9 @@ def _pages(targets: dict, name: str) -> list[tuple[str, str, str]]:
 
 
 def serve(targets_file: str) -> None:
-    """A worker: set up on DATABASE_URL's dataset, then answer the driver's lines on stdin ({"page", "n"}) with the
-    page's cold request (queries, ms) and its `n` warm requests (ms), one JSON line each on stdout."""
+    """A worker: set up on DATABASE_URL's dataset, then answer each of the driver's lines on stdin ({"page", "cold"})
+    with one request of the page (its time in ms; with "cold", its own entries in the cache emptied first and its
+    queries counted), one JSON line on stdout."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
 
@@ -108,20 +110,20 @@ def serve(targets_file: str) -> None:
     for line in sys.stdin:
         order = json.loads(line)
         client, url = addresses[order["page"]]
-        cache.delete_pattern("*")  # this worker's entries only (its key prefix), sessions included
-        queries = _Counter()
-        started = time.perf_counter()
-        with connection.execute_wrapper(queries):
-            response = client.get(url)
-        cold = time.perf_counter() - started
-        assert response.status_code == 200, (order["page"], response.status_code)
-        warm = []
-        for _ in range(order["n"]):
+        if order["cold"]:
+            cache.delete_pattern("*")  # this worker's entries only (its key prefix), sessions included
+            queries = _Counter()
             started = time.perf_counter()
-            client.get(url)
-            warm.append(time.perf_counter() - started)
-        answer = {"queries": len(queries), "cold_ms": cold * 1000, "warm_ms": [t * 1000 for t in warm]}
-        print(json.dumps({**answer, "bytes": len(response.content)}), flush=True)
+            with connection.execute_wrapper(queries):
+                response = client.get(url)
+        else:
+            queries = None
+            started = time.perf_counter()
+            response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (order["page"], response.status_code)
+        answer = {"ms": elapsed, "bytes": len(response.content)}
+        print(json.dumps({**answer, "queries": len(queries)} if queries is not None else answer), flush=True)
 
 
 def _worker(database_url: str, targets: str, release: str) -> subprocess.Popen:
@@ -152,16 +154,22 @@ def run(scales: list[tuple[str, str, str]], out: str, rounds: int, n: int) -> No
     for round_ in range(rounds):
         print(f"== {time.strftime('%H:%M:%S')} round {round_ + 1} of {rounds}, load average {_load()}", flush=True)
         for index, page in enumerate(pages):
-            for scale in order if (round_ + index) % 2 == 0 else order[::-1]:
-                worker = workers[scale]
-                worker.stdin.write(json.dumps({"page": page, "n": n}) + "\n")
-                worker.stdin.flush()
-                answer = json.loads(worker.stdout.readline())
-                kept = results[scale][page]
-                kept["queries"].append(answer["queries"])
-                kept["cold_ms"].append(answer["cold_ms"])
-                kept["warm_ms"].extend(answer["warm_ms"])
-                kept["bytes"] = answer["bytes"]
+            turn = order if (round_ + index) % 2 == 0 else order[::-1]
+            # The cold requests, then the warm ones one by one, each scale in turn: whatever the machine does
+            # meanwhile falls on both alike.
+            for cold in [True] + [False] * n:
+                for scale in turn:
+                    worker = workers[scale]
+                    worker.stdin.write(json.dumps({"page": page, "cold": cold}) + "\n")
+                    worker.stdin.flush()
+                    answer = json.loads(worker.stdout.readline())
+                    kept = results[scale][page]
+                    if cold:
+                        kept["queries"].append(answer["queries"])
+                        kept["cold_ms"].append(answer["ms"])
+                    else:
+                        kept["warm_ms"].append(answer["ms"])
+                    kept["bytes"] = answer["bytes"]
         loads.append(_load())
     for worker in workers.values():
         worker.stdin.close()
@@ -209,8 +217,8 @@ def main() -> None:
         "--scale", nargs=3, action="append", required=True, metavar=("SCALE", "DATABASE_URL", "TARGETS")
     )
     driver.add_argument("out")
-    driver.add_argument("--rounds", type=int, default=5)
-    driver.add_argument("-n", type=int, default=40)
+    driver.add_argument("--rounds", type=int, default=6)
+    driver.add_argument("-n", type=int, default=50)
     both = sub.add_parser("compare")
     both.add_argument("out")
     args = parser.parse_args()

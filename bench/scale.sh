@@ -3,7 +3,7 @@
 # BENCH_SCALE=20 (bench/generate.py; kept between runs: the national one takes 4–10 minutes to write, depending on
 # the machine's load; BENCH_REGENERATE=1 writes both again, BENCH_GENERATE_ONLY=1 stops once they are written),
 # each main page and admin changelist measured on both in the same minutes (bench/scale.py run: a worker per
-# scale, taking turns page by page, BENCH_ROUNDS rounds of BENCH_REQUESTS warm requests each: queries, cold,
+# scale, taking turns request by request, BENCH_ROUNDS rounds of BENCH_REQUESTS warm requests each: queries, cold,
 # warm median and p95), then verify_trails on both (wall and processor seconds). Prints the README's table;
 # everything is written to bench/results/scale/.
 set -euo pipefail
@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 
 BIN=.venv/bin
 RESULTS=bench/results/scale
-ROUNDS=${BENCH_ROUNDS:-5}
-REQUESTS=${BENCH_REQUESTS:-40}
+ROUNDS=${BENCH_ROUNDS:-6}
+REQUESTS=${BENCH_REQUESTS:-50}
 PREFIX=${BENCH_DATABASE_PREFIX:-portal_bench_scale}
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/round-*.json "$RESULTS"/scale-*.json
@@ -53,7 +53,7 @@ if [ "${BENCH_GENERATE_ONLY:-0}" = 1 ]; then
   exit 0
 fi
 
-# Both sizes in the same minutes: a worker per scale, taking turns page by page (bench/scale.py run).
+# Both sizes in the same minutes: a worker per scale, taking turns request by request (bench/scale.py run).
 $BIN/python bench/scale.py run --rounds "$ROUNDS" -n "$REQUESTS" \
   --scale 1 "postgres://postgres@127.0.0.1:5432/${PREFIX}1" "$RESULTS/targets-1.json" \
   --scale 20 "postgres://postgres@127.0.0.1:5432/${PREFIX}20" "$RESULTS/targets-20.json" "$RESULTS"
