@@ -14,8 +14,8 @@ class StatisticsConfig(AppConfig):
 
         from .models import NationalExtract
 
-        # Before the row goes (and its lines' cascade, then a no-op): an extract's lines are dropped with their
-        # partition, however the extract is deleted (admin, queryset, command).
+        # An extract's lines go with it, however it is deleted (admin, queryset, command): their partition is
+        # dropped (stats.extract.storage.extract_lines_drop; the foreign key itself does nothing).
         pre_delete.connect(_extract_deleted, sender=NationalExtract, dispatch_uid="stats:extract-lines-drop")
 
 

@@ -124,11 +124,14 @@ def _partition_attach(extract_id: int) -> None:
 
 
 def extract_lines_drop(extract_id: int) -> None:
-    """Drop an extract's lines with its partition (PostgreSQL), in the caller's transaction: none is deleted one
-    by one. Run before the extract's row is deleted (stats.apps: pre_delete); elsewhere the deletion cascades."""
+    """Drop an extract's lines, in the caller's transaction: with their partition on PostgreSQL (none is deleted
+    one by one), in one DELETE elsewhere. Run as the extract is deleted (stats.apps: pre_delete); the foreign key
+    does nothing on deletion, so that no collector loads the lines."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {_partition(extract_id)}")
+    else:
+        ExtractLine.objects.filter(extract_id=extract_id).delete()
 
 
 class CopyFeed:

@@ -86,6 +86,19 @@ def test_the_extract_is_stored_one_row_per_line_and_not_twice():
 
 
 @pytest.mark.django_db
+def test_deleting_an_extract_deletes_its_lines_and_no_other():
+    extract, other = (
+        _load(),
+        extract_process(
+            extract_id=extract_create(data=(HEADER + LINES[3]).encode(), file_name="autre.csv", title="Autre")[0].pk
+        ),
+    )
+    extract.delete()
+    assert not ExtractLine.objects.filter(extract_id=extract.pk).exists()
+    assert ExtractLine.objects.filter(extract=other).count() == 1
+
+
+@pytest.mark.django_db
 def test_a_bad_extract_fails_with_its_report_and_no_line():
     extract, _ = extract_create(data=(HEADER + "x;y;13;P;RG;1;1\n").encode(), file_name="e.csv", title="Mauvais")
     extract = extract_process(extract_id=extract.pk)
