@@ -11,8 +11,8 @@ import").
 Here the table becomes the partitioned parent (same columns and checks, the identity's sequence where it was,
 a partitioned BRIN index that each partition's own index is attached to), and the lines already loaded move into
 one partition per extract built the same way. Lines of an extract that no longer exists (none should: the
-extract's deletion cascades to them) are left behind. SQLite (development) keeps its plain table: nothing runs
-there.
+extract's deletion cascaded to them) are not moved, and go with the former table. SQLite (development) keeps its
+plain table: nothing runs there.
 """
 
 from django.db import migrations
