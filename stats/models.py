@@ -18,7 +18,9 @@ class TableKind(models.TextChoices):
 class StatTable(models.Model):
     """A table of a commission (imported from a file or derived from a national extract)."""
 
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="stat_tables")
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="stat_tables", verbose_name="commission"
+    )
     kind = models.CharField("type", max_length=20, choices=TableKind.choices)
     title = models.CharField("titre", max_length=300)
     territory = models.CharField(
@@ -39,7 +41,12 @@ class StatTable(models.Model):
         help_text="Les graphiques montrés avec le tableau (stats.chart.CHARTS) ; vide : tous ceux de son type.",
     )
     derived_from = models.ForeignKey(
-        "NationalExtract", null=True, blank=True, on_delete=models.CASCADE, related_name="derived_tables"
+        "NationalExtract",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="derived_tables",
+        verbose_name="dérivé de",
     )
     agenda_item = models.ForeignKey(
         AgendaItem,
@@ -49,8 +56,10 @@ class StatTable(models.Model):
         on_delete=models.SET_NULL,
         related_name="stat_tables",
     )
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="importé par"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
 
     class Meta:
         verbose_name = "tableau statistique"
@@ -82,7 +91,7 @@ class StatTable(models.Model):
 class StatColumn(models.Model):
     """A data column of a table: its header path as in the file ("RG / Montants") and what it holds."""
 
-    table = models.ForeignKey(StatTable, on_delete=models.CASCADE, related_name="columns")
+    table = models.ForeignKey(StatTable, on_delete=models.CASCADE, related_name="columns", verbose_name="tableau")
     position = models.PositiveSmallIntegerField("ordre")
     header = models.CharField("en-tête", max_length=300)
     group = models.CharField("groupe", max_length=20, blank=True)
@@ -101,7 +110,7 @@ class StatColumn(models.Model):
 class StatRow(models.Model):
     """A row of a table: an expense item, a department or an organism."""
 
-    table = models.ForeignKey(StatTable, on_delete=models.CASCADE, related_name="rows")
+    table = models.ForeignKey(StatTable, on_delete=models.CASCADE, related_name="rows", verbose_name="tableau")
     position = models.PositiveIntegerField("ordre")
     label = models.CharField("intitulé", max_length=300)
     group_label = models.CharField("groupe", max_length=300, blank=True)
@@ -125,8 +134,8 @@ class StatValue(models.Model):
         NONE = "", "—"
         NS = "NS", "Non significatif"
 
-    row = models.ForeignKey(StatRow, on_delete=models.CASCADE, related_name="values")
-    column = models.ForeignKey(StatColumn, on_delete=models.CASCADE, related_name="values")
+    row = models.ForeignKey(StatRow, on_delete=models.CASCADE, related_name="values", verbose_name="ligne")
+    column = models.ForeignKey(StatColumn, on_delete=models.CASCADE, related_name="values", verbose_name="colonne")
     value = models.DecimalField("valeur", max_digits=20, decimal_places=6, null=True, blank=True)
     decimals = models.PositiveSmallIntegerField("décimales affichées", default=0)
     flag = models.CharField("indicateur", max_length=2, choices=Flag.choices, blank=True, default="")
@@ -156,28 +165,34 @@ class PendingUpload(models.Model):
         DONE = "termine", "Terminé"
         FAILED = "echec", "Échec"
 
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="pending_stat_uploads")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    file_name = models.CharField(max_length=255)
-    content = models.BinaryField()
-    file_hash = models.CharField(max_length=64)
-    kind = models.CharField(max_length=20)
-    sheet = models.CharField(max_length=100, blank=True)
-    title = models.CharField(max_length=300)
-    territory = models.CharField(max_length=40, blank=True)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    source = models.CharField(max_length=300, blank=True)
-    extraction_date = models.DateField(null=True, blank=True)
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="pending_stat_uploads", verbose_name="commission"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="déposé par"
+    )
+    file_name = models.CharField(max_length=255, verbose_name="nom du fichier")
+    content = models.BinaryField(verbose_name="contenu")
+    file_hash = models.CharField(max_length=64, verbose_name="empreinte du fichier")
+    kind = models.CharField(max_length=20, verbose_name="type")
+    sheet = models.CharField(max_length=100, blank=True, verbose_name="feuille")
+    title = models.CharField(max_length=300, verbose_name="titre")
+    territory = models.CharField(max_length=40, blank=True, verbose_name="territoire")
+    period_start = models.DateField(verbose_name="début de la période")
+    period_end = models.DateField(verbose_name="fin de la période")
+    source = models.CharField(max_length=300, blank=True, verbose_name="source")
+    extraction_date = models.DateField(null=True, blank=True, verbose_name="date d'extraction")
     # Lines of the file declared as subtotals in the preview; null: recognised automatically.
     subtotal_lines = models.JSONField("lignes de sous-total déclarées", null=True, blank=True)
     status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.PREVIEW)
     progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
     stage = models.CharField("étape", max_length=100, blank=True)
     error_report = models.TextField("erreurs", blank=True)
-    table = models.ForeignKey(StatTable, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    table = models.ForeignKey(
+        StatTable, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="tableau"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "dépôt en attente de confirmation"
@@ -190,7 +205,9 @@ class PendingUpload(models.Model):
 class CommissionTerritory(models.Model):
     """A territory (department or region code) covered by a commission, for tables derived from extracts."""
 
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="stat_territories")
+    commission = models.ForeignKey(
+        Commission, on_delete=models.CASCADE, related_name="stat_territories", verbose_name="commission"
+    )
     code = models.CharField("code", max_length=10, help_text="Département (13, 2A, 974) ou région (R93).")
     label = models.CharField("libellé", max_length=120, blank=True)
 
@@ -232,9 +249,11 @@ class NationalExtract(models.Model):
     rows_total = models.PositiveIntegerField("lignes", default=0)
     periods = models.JSONField("périodes", default=list, blank=True)
     error_report = models.TextField("erreurs", blank=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="importé par"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifié le")
 
     class Meta:
         verbose_name = "extrait national"
@@ -263,16 +282,21 @@ class ExtractLine(models.Model):
     # DELETE elsewhere); a cascade made Django's collector load each line, and the admin's confirmation page list
     # them all (47 s and 4 GB for a million lines).
     extract = models.ForeignKey(
-        NationalExtract, on_delete=models.DO_NOTHING, related_name="lines", db_constraint=False, db_index=False
+        NationalExtract,
+        on_delete=models.DO_NOTHING,
+        related_name="lines",
+        db_constraint=False,
+        db_index=False,
+        verbose_name="extrait",
     )
     line = models.PositiveIntegerField("ligne du fichier")
-    period_start = models.DateField()
-    period_end = models.DateField()
-    territory = models.CharField(max_length=10)
-    poste = models.CharField(max_length=200)
-    regime = models.CharField(max_length=20)
-    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True)
-    amount_n_1 = models.DecimalField(max_digits=18, decimal_places=2, null=True)
+    period_start = models.DateField(verbose_name="début de la période")
+    period_end = models.DateField(verbose_name="fin de la période")
+    territory = models.CharField(max_length=10, verbose_name="territoire")
+    poste = models.CharField(max_length=200, verbose_name="poste")
+    regime = models.CharField(max_length=20, verbose_name="régime")
+    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, verbose_name="montant")
+    amount_n_1 = models.DecimalField(max_digits=18, decimal_places=2, null=True, verbose_name="montant n-1")
 
     class Meta:
         verbose_name = "ligne d'extrait"

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.factories import PersonFactory
 
-PORTAL_APPS = {"members", "commissions", "decisions", "supports", "api", "home", "ops"}
+PORTAL_APPS = {"members", "commissions", "decisions", "statistics", "supports", "api", "home", "ops"}
 
 
 def test_the_admin_names_every_app_in_french(client, admin_user):
@@ -26,6 +26,9 @@ def test_the_delete_action_is_right_for_every_model(client, admin_user):
 SAME_IN_FRENCH = {
     "action",
     "article",
+    "code",
+    "poste",
+    "source",
     "commission",
     "commissions",
     "date",
