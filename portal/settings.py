@@ -145,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "commissions:list"
+LOGIN_REDIRECT_URL = "home:index"  # the home page by role: what is due
 LOGOUT_REDIRECT_URL = "login"
 # Invitation and password-reset links stay valid three days.
 # Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane: ~27 ms of CPU here, against ~240 ms for

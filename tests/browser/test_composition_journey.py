@@ -27,7 +27,7 @@ def test_the_agent_ends_a_mandate_adds_a_substitute_and_imports_a_composition(de
     yesterday = today - datetime.timedelta(days=1)
     page = log_in("secretariat")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes commissions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accueil")  # the login lands on the home page
     page.get_by_role("link", name=re.compile("CPR PACA–Corse")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(PACA)
     expect(seat_row(page, "UPSADI")).to_contain_text("M. DAOULAS Didier")

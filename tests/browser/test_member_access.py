@@ -10,6 +10,14 @@ pytestmark = pytest.mark.browser
 
 def test_a_member_cannot_reach_another_commission_nor_a_secretariat_action(demo, log_in):
     page = log_in("membre")
+    # The login lands on the home page: the member's one commission, nothing of the secretariat's to-do.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accueil")
+    commissions = page.get_by_role("region", name="Vos commissions").get_by_role("heading", level=3)
+    expect(commissions).to_have_count(1)
+    expect(commissions).to_contain_text("CPR PACA–Corse")
+    expect(page.get_by_text("Secrétariat : ce qui est à faire")).to_have_count(0)
+
+    page.goto("/commissions/")
     commissions = page.locator(".list-group-item")
     expect(commissions).to_have_count(1)
     expect(commissions).to_contain_text("CPR PACA–Corse")

@@ -44,7 +44,7 @@ def approve_with_the_keyboard(page: Page, password: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes commissions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accueil")
 
     tab_to(page, page.get_by_role("link", name="RDD à approuver"))
     page.keyboard.press("Enter")

@@ -54,6 +54,17 @@ def test_it_redirects_anonymous_visitors_to_the_login(client):
     assert reverse("login") in response["Location"]
 
 
+def test_the_login_lands_on_the_home_page_with_what_is_due(client, alice, commission):
+    alice.set_password("Calanques-2026-bleues")
+    alice.save()
+
+    response = client.post(reverse("login"), {"username": "alice", "password": "Calanques-2026-bleues"}, follow=True)
+
+    assert response.redirect_chain == [("/", 302)]
+    page = response.content.decode()
+    assert "Secrétariat : ce qui est à faire" in page and commission.name in page
+
+
 def test_a_user_without_commission_gets_a_friendly_page(client, charlie):
     client.force_login(charlie)
     response = client.get("/")
