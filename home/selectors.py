@@ -93,6 +93,16 @@ class MemberView:
     upcoming: Meeting | None = None
     last_transmitted: Rdd | None = None
 
+    @property
+    def support_current(self) -> bool:
+        """The next meeting's last ready support still says what the meeting is (the supports page offers members
+        the current version only: no link to a page without one)."""
+        meeting = self.upcoming
+        if meeting is None or meeting.support_ready_at is None:
+            return False
+        changed = changed_at(meeting)
+        return changed is None or changed <= meeting.support_ready_at
+
 
 @dataclass
 class Home:

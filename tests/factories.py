@@ -10,6 +10,7 @@ from pypdf import PdfWriter
 from commissions.composition.models import Commission, Mandate, Seat, Section, SectionKind, SectionPresidency
 from commissions.meetings.models import Meeting
 from members.models import Organisation, Person
+from supports.models import SupportRender
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -120,3 +121,16 @@ def one_page_pdf(width: int = 595, height: int = 842) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def ready_support(meeting: Meeting, digit: str = "0") -> SupportRender:
+    """A ready rendering of the meeting's convocation support, made now (no file is written; the inputs' hash is
+    `digit` repeated, which no real context gives)."""
+    return SupportRender.objects.create(
+        meeting=meeting,
+        status=SupportRender.Status.READY,
+        inputs_hash=digit * 64,
+        file=f"supports/{digit}.pdf",
+        sha256="f" * 64,
+        page_count=3,
+    )

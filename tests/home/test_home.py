@@ -12,12 +12,12 @@ from commissions.composition.models import SectionKind
 from commissions.meetings.agenda import agenda_item_add, agenda_item_update
 from commissions.meetings.convocation import meeting_convene
 from commissions.meetings.lifecycle import meeting_advance
-from commissions.meetings.models import Attendance, Meeting, QuorumRule
+from commissions.meetings.models import Attendance, QuorumRule
+from commissions.meetings.services import meeting_update
 from decisions import content, services
 from decisions.models import Rdd
 from home.selectors import State, home_for
-from supports.models import SupportRender
-from tests.factories import make_session
+from tests.factories import make_session, ready_support
 from tests.supports.helpers import FakeRenderer
 
 pytestmark = pytest.mark.django_db
@@ -35,17 +35,6 @@ def _checks(card) -> dict[str, tuple[str, str]]:
 
 def _todo(user, commission):
     return next(todo for todo in home_for(user).secretariat if todo.commission.pk == commission.pk)
-
-
-def _ready_support(meeting: Meeting) -> SupportRender:
-    return SupportRender.objects.create(
-        meeting=meeting,
-        status=SupportRender.Status.READY,
-        inputs_hash="0" * 64,
-        file="supports/x.pdf",
-        sha256="1" * 64,
-        page_count=3,
-    )
 
 
 def test_it_redirects_anonymous_visitors_to_the_login(client):
@@ -89,7 +78,7 @@ def test_the_secretariat_follows_a_meeting_from_an_empty_agenda_to_an_approved_r
         item = agenda_item_add(meeting=meeting, title="Aides à la télétransmission")
         agenda_item_add(meeting=meeting, title="Questions de la profession")
         traveller.shift(datetime.timedelta(minutes=5))
-        _ready_support(meeting)
+        ready_support(meeting)
         checks = _checks(_todo(alice, commission).upcoming)
         assert checks["Ordre du jour"] == (State.DONE, "2 points")
         assert checks["Support"] == (State.DONE, "à jour, généré le 02/11/2026")
@@ -211,9 +200,15 @@ def test_a_member_sees_the_next_meeting_its_support_and_the_last_transmitted_rdd
     assert "Secrétariat : ce qui est à faire" not in page
     assert "Présidence de section" not in page
 
-    _ready_support(upcoming)
+    ready_support(upcoming)
     page = client.get("/").content.decode()
     assert reverse("supports:meeting_supports", args=[commission.slug, upcoming.pk]) in page
+
+    # The meeting moves: its support is out of date, and no link leads to a supports page without a current one.
+    meeting_update(meeting=upcoming, place="Aix-en-Provence")
+    page = client.get("/").content.decode()
+    assert reverse("supports:meeting_supports", args=[commission.slug, upcoming.pk]) not in page
+    assert "Support en cours de mise à jour après une modification de la réunion." in page
 
 
 def test_a_user_with_several_roles_sees_each_part(

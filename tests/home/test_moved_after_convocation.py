@@ -15,22 +15,9 @@ from commissions.meetings.models import Meeting
 from commissions.meetings.services import meeting_update
 from decisions.standard_items import session_add_standard_items
 from home.selectors import State, home_for
-from supports.models import SupportRender
-from tests.factories import make_session
+from tests.factories import make_session, ready_support
 
 pytestmark = pytest.mark.django_db
-
-
-def ready_support(meeting, digit: str) -> SupportRender:
-    """A ready rendering of the meeting's convocation support, made now (its inputs' hash is not read here)."""
-    return SupportRender.objects.create(
-        meeting=meeting,
-        status=SupportRender.Status.READY,
-        inputs_hash=digit * 64,
-        file=f"supports/{digit}.pdf",
-        sha256="f" * 64,
-        page_count=3,
-    )
 
 
 def _checks(user, commission) -> dict[str, tuple[str, str]]:
@@ -102,7 +89,7 @@ def test_a_move_made_in_the_admin_dates_the_details_change(commission, rf, admin
     with time_machine.travel("2026-11-02 09:00:00+01:00", tick=False):
         meeting = make_session(commission, datetime.date(2026, 11, 20))
     assert meeting.details_changed_at is None
-    admin = site._registry[Meeting]
+    admin = site.get_model_admin(Meeting)
     request = rf.post("/")
     request.user = admin_user
     with time_machine.travel("2026-11-03 10:00:00+01:00", tick=False):
